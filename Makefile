@@ -1,0 +1,82 @@
+# Atoll's one build graph: AssemblyScript -> Wasm -> wasm2c -> C -> ELF -> ISO.
+# `npm run build` (or plain `make`) builds only what changed.
+
+OUT := out
+ASC := node_modules/.bin/asc
+TSX := node_modules/.bin/tsx
+CC := gcc
+FONT := /usr/share/consolefonts/Lat15-Terminus16.psf.gz
+
+KERNEL_SOURCES := $(shell find kernel -name '*.ts' ! -name '*.generated.ts')
+FONT_DATA := kernel/console/font-data.generated.ts
+BOOT_ASM := boot/multiboot2.S boot/interrupts.S
+BOOT_C := boot/runtime.c boot/primitives.c
+BOOT_HEADERS := $(wildcard boot/include/*.h) boot/glue.h
+
+# Freestanding x86_64: no libc, no red zone (interrupts share the stack), no
+# SSE beyond SSE2, frame pointers kept for the panic backtrace. wabt asks for
+# -frounding-math and -fno-optimize-sibling-calls to keep Wasm semantics.
+KERNEL_CFLAGS := -O2 -std=gnu11 -ffreestanding -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+	-Iboot/include -I$(OUT)/include -I$(OUT) -Iboot \
+	-fno-pic -fno-pie -fno-stack-protector -mno-red-zone -mcmodel=small -fcf-protection=none \
+	-fno-asynchronous-unwind-tables -fno-omit-frame-pointer -frounding-math -fno-optimize-sibling-calls \
+	-fno-tree-loop-distribute-patterns -fno-inline-functions-called-once \
+	-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0
+# Warnings for our C only; the wasm2c output is generated.
+BOOT_CFLAGS := $(KERNEL_CFLAGS) -Wall -Wextra -Werror
+KERNEL_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,boot/linker.ld -Wl,-z,max-page-size=4096 -Wl,--build-id=none
+
+# A missing tool stops the build with the Debian package that provides it.
+need = @command -v $(1) >/dev/null 2>&1 || { echo "error: '$(1)' not found; install the Debian package $(2) (or run scripts/install-deps.sh)" >&2; exit 1; }
+
+.PHONY: all kernel iso clean
+all: iso
+kernel: $(OUT)/atoll.elf
+iso: $(OUT)/atoll.iso
+
+$(FONT_DATA): tools/build/gen-font.ts
+	$(TSX) tools/build/gen-font.ts $(FONT) $@
+
+$(OUT)/kernel.wasm: $(KERNEL_SOURCES) $(FONT_DATA) asconfig.json package.json
+	@mkdir -p $(OUT)
+	$(ASC) kernel/main.ts --config asconfig.json --target kernel
+
+$(OUT)/kernel.c $(OUT)/kernel.h &: $(OUT)/kernel.wasm
+	$(call need,wasm2c,wabt)
+	wasm2c $< -n kernel -o $(OUT)/kernel.c
+
+$(OUT)/include/wasm-rt.h: /usr/include/wasm-rt.h
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+$(OUT)/boot/%.o: boot/%.S
+	@mkdir -p $(dir $@)
+	$(CC) -c -o $@ $<
+
+$(OUT)/boot/%.o: boot/%.c $(OUT)/kernel.h $(OUT)/include/wasm-rt.h $(BOOT_HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(BOOT_CFLAGS) -c -o $@ $<
+
+$(OUT)/kernel.o: $(OUT)/kernel.c $(OUT)/kernel.h $(OUT)/include/wasm-rt.h $(BOOT_HEADERS)
+	$(CC) $(KERNEL_CFLAGS) -c -o $@ $<
+
+BOOT_OBJECTS := $(patsubst boot/%.S,$(OUT)/boot/%.o,$(BOOT_ASM)) $(patsubst boot/%.c,$(OUT)/boot/%.o,$(BOOT_C))
+
+$(OUT)/atoll.elf: $(BOOT_OBJECTS) $(OUT)/kernel.o boot/linker.ld
+	$(CC) $(KERNEL_LDFLAGS) -o $@ $(BOOT_OBJECTS) $(OUT)/kernel.o $(shell $(CC) -print-libgcc-file-name)
+	$(call need,grub-file,grub-common)
+	@grub-file --is-x86-multiboot2 $@ || { echo "error: $@ is not a multiboot2 kernel" >&2; exit 1; }
+
+$(OUT)/atoll.sym: $(OUT)/atoll.elf tools/build/mksyms.ts
+	$(TSX) tools/build/mksyms.ts $< $@
+
+$(OUT)/atoll.iso: $(OUT)/atoll.elf $(OUT)/atoll.sym boot/grub.cfg tools/build/mkiso.ts
+	$(call need,grub-mkrescue,grub-common)
+	$(call need,xorriso,xorriso)
+	$(call need,mformat,mtools)
+	$(TSX) tools/build/mkiso.ts $(OUT)/atoll.elf $(OUT)/atoll.sym $@
+
+clean:
+	rm -rf $(OUT) $(FONT_DATA)
+
+-include kernel/wasm/engine.mk

@@ -1,0 +1,96 @@
+// Four-level x86_64 page tables: mapping fresh frames behind the kernel's
+// linear memory as it grows. Table frames come from the frame allocator and
+// are reached through the identity map.
+import { invalidatePage, peek64, physFill, poke64, readCr } from "../arch/hw";
+import { allocFrame, FRAME_SIZE, freeFrames } from "./frames";
+
+const PRESENT: u64 = 1;
+const WRITABLE: u64 = 2;
+const LARGE: u64 = 0x80;
+const ADDRESS_MASK: u64 = 0x000f_ffff_ffff_f000;
+
+function tableRoot(): u64 {
+  return readCr(3) & ADDRESS_MASK;
+}
+
+function zeroedFrame(): u64 {
+  const frame = allocFrame();
+  if (frame != 0) physFill(frame, 0, FRAME_SIZE);
+  return frame;
+}
+
+// Address of the page-table entry for `virt`, creating the tables on the
+// way; 0 if a frame for a table could not be had or a large page is in the way.
+function entryFor(virt: u64): u64 {
+  let table = tableRoot();
+  for (let level = 3; level > 0; level--) {
+    const entry = table + ((virt >> (12 + 9 * <u64>level)) & 511) * 8;
+    let value = peek64(entry);
+    if (value & LARGE) return 0;
+    if (!(value & PRESENT)) {
+      const frame = zeroedFrame();
+      if (frame == 0) return 0;
+      value = frame | PRESENT | WRITABLE;
+      poke64(entry, value);
+    }
+    table = value & ADDRESS_MASK;
+  }
+  return table + ((virt >> 12) & 511) * 8;
+}
+
+/** Maps one 4 KiB page; false if it was already mapped or tables ran out. */
+export function mapPage(virt: u64, phys: u64): bool {
+  const entry = entryFor(virt);
+  if (entry == 0 || peek64(entry) & PRESENT) return false;
+  poke64(entry, phys | PRESENT | WRITABLE);
+  invalidatePage(virt);
+  return true;
+}
+
+/** Unmaps one page and returns its frame, or 0 if it was not mapped. */
+export function unmapPage(virt: u64): u64 {
+  const entry = entryFor(virt);
+  if (entry == 0) return 0;
+  const value = peek64(entry);
+  if (!(value & PRESENT)) return 0;
+  poke64(entry, 0);
+  invalidatePage(virt);
+  return value & ADDRESS_MASK;
+}
+
+/** The physical address behind `virt`, or -1 when nothing is mapped there. */
+export function translate(virt: u64): i64 {
+  let table = tableRoot();
+  for (let level = 3; level >= 0; level--) {
+    const value = peek64(table + ((virt >> (12 + 9 * <u64>level)) & 511) * 8);
+    if (!(value & PRESENT)) return -1;
+    const pageBits: u64 = 12 + 9 * <u64>level;
+    if (level == 0 || value & LARGE) return <i64>((value & ADDRESS_MASK & ~((<u64>1 << pageBits) - 1)) | (virt & ((<u64>1 << pageBits) - 1)));
+    table = value & ADDRESS_MASK;
+  }
+  return -1;
+}
+
+/**
+ * Backs [start, end) of virtual memory with zeroed frames. Called by the
+ * C runtime from inside memory.grow, so it must not allocate on the kernel
+ * heap. On failure every page mapped by this call is released again.
+ */
+export function backRange(start: u64, end: u64): bool {
+  for (let virt = start; virt < end; virt += FRAME_SIZE) {
+    const frame = zeroedFrame();
+    if (frame == 0 || !mapPage(virt, frame)) {
+      if (frame != 0) freeFrames(frame, 1);
+      releaseRange(start, virt);
+      return false;
+    }
+  }
+  return true;
+}
+
+function releaseRange(start: u64, end: u64): void {
+  for (let virt = start; virt < end; virt += FRAME_SIZE) {
+    const frame = unmapPage(virt);
+    if (frame != 0) freeFrames(frame, 1);
+  }
+}

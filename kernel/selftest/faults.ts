@@ -1,0 +1,27 @@
+// Deliberate failures for the panic tests (command line "fault=<kind>").
+import { peek8 } from "../arch/hw";
+
+// Nothing is mapped this high: the boot code maps only the first 4 GiB and
+// the linear memory window.
+const UNMAPPED: u64 = 0xdead_0000_0000;
+
+function pageFault(): u32 {
+  return peek8(UNMAPPED);
+}
+
+function wasmTrap(): void {
+  unreachable();
+}
+
+function failedAssertion(): void {
+  assert(false, "deliberate assertion failure");
+}
+
+/** Faults as asked; returns false only for an unknown kind. */
+export function triggerFault(kind: string): bool {
+  if (kind == "page") pageFault();
+  else if (kind == "trap") wasmTrap();
+  else if (kind == "abort") failedAssertion();
+  else return false;
+  return true;
+}

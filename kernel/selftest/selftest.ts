@@ -1,0 +1,77 @@
+// The in-kernel test set, run on the real machine with "test" on the command
+// line: things only the machine can show (real RAM, real page tables, a real
+// TSC). Each test returns "" or what went wrong.
+import { linearBase, peek64, poke64, rdtsc } from "../arch/hw";
+import * as log from "../console/log";
+import { allocFrames, FRAME_SIZE, freeFrameCount, freeFrames } from "../mem/frames";
+import { translate } from "../mem/paging";
+import { tscTicksPerMs } from "../time/tsc";
+
+function framesRoundTrip(): string {
+  const before = freeFrameCount();
+  const frames: u64[] = [];
+  for (let i = 0; i < 64; i++) {
+    const f = allocFrames(1, 1);
+    if (f == 0) return "allocation " + i.toString() + " failed";
+    if (frames.includes(f)) return "frame 0x" + f.toString(16) + " handed out twice";
+    poke64(f, f ^ 0x5a5a5a5a);
+    frames.push(f);
+  }
+  for (let i = 0; i < frames.length; i++) {
+    if (peek64(frames[i]) != (frames[i] ^ 0x5a5a5a5a)) return "frame 0x" + frames[i].toString(16) + " lost its contents";
+    if (!freeFrames(frames[i], 1)) return "free of 0x" + frames[i].toString(16) + " refused";
+  }
+  if (freeFrames(frames[0], 1)) return "double free accepted";
+  return freeFrameCount() == before ? "" : "free count " + freeFrameCount().toString() + " != " + before.toString();
+}
+
+function contiguousAligned(): string {
+  const run = allocFrames(32, 16);
+  if (run == 0) return "no 32-frame run";
+  if ((run / FRAME_SIZE) % 16 != 0) return "run at 0x" + run.toString(16) + " not 64 KiB aligned";
+  return freeFrames(run, 32) ? "" : "free refused";
+}
+
+// Allocating well past the 2 MiB boot arena makes memory.grow map frames.
+function heapGrowth(): string {
+  const size = 8 << 20;
+  const buffer = new ArrayBuffer(size);
+  const base = changetype<usize>(buffer);
+  for (let offset = 0; offset < size; offset += 4096) store<u32>(base + offset, offset);
+  for (let offset = 0; offset < size; offset += 4096) {
+    if (load<u32>(base + offset) != <u32>offset) return "readback differs at +" + offset.toString();
+  }
+  const last = linearBase() + base + size - 1;
+  return translate(last) >= 0 ? "" : "end of the buffer is not mapped";
+}
+
+function tscRuns(): string {
+  if (tscTicksPerMs() == 0) return "TSC not calibrated";
+  const a = rdtsc();
+  const b = rdtsc();
+  return b > a ? "" : "TSC did not advance";
+}
+
+const NAMES: StaticArray<string> = ["frames round trip", "contiguous aligned frames", "heap growth maps frames", "TSC runs"];
+
+function run(index: i32): string {
+  if (index == 0) return framesRoundTrip();
+  if (index == 1) return contiguousAligned();
+  if (index == 2) return heapGrowth();
+  return tscRuns();
+}
+
+/** Runs every test, logs each result; returns the number that failed. */
+export function runSelfTests(): i32 {
+  let failed = 0;
+  for (let i = 0; i < NAMES.length; i++) {
+    const problem = run(i);
+    if (problem.length == 0) log.info("selftest " + NAMES[i] + ": ok");
+    else {
+      log.error("selftest " + NAMES[i] + ": FAILED: " + problem);
+      failed++;
+    }
+  }
+  log.info("selftest: " + (NAMES.length - failed).toString() + " passed, " + failed.toString() + " failed");
+  return failed;
+}

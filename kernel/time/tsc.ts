@@ -1,0 +1,50 @@
+// Time from the CPU's timestamp counter, calibrated once against the PIT
+// (8254 channel 2, gated through port 0x61, which needs no interrupts).
+import { inb, outb, rdtsc } from "../arch/hw";
+
+const PIT_HZ: u64 = 1_193_182;
+const CALIBRATION_MS: u64 = 10;
+// A PIT that never answers must not hang the boot.
+const MAX_POLLS = 10_000_000;
+
+let entryTsc: u64 = 0;
+let ticksPerMs: u64 = 0;
+
+export function setEntryTsc(tsc: u64): void {
+  entryTsc = tsc;
+}
+
+export function tscTicksPerMs(): u64 {
+  return ticksPerMs;
+}
+
+/** Measures TSC ticks over a 10 ms PIT one-shot; false if the PIT never fired. */
+export function calibrateTsc(): bool {
+  const count = <u32>((PIT_HZ * CALIBRATION_MS) / 1000);
+  outb(0x61, (inb(0x61) & 0xfd) | 0x01); // gate channel 2 on, speaker off
+  outb(0x43, 0xb0); // channel 2, lobyte/hibyte, mode 0 (interrupt on terminal count)
+  outb(0x42, count & 0xff);
+  outb(0x42, count >> 8);
+  // Toggling the gate restarts the count.
+  const gate = inb(0x61);
+  outb(0x61, gate & 0xfe);
+  outb(0x61, gate | 0x01);
+  const start = rdtsc();
+  for (let polls = 0; polls < MAX_POLLS; polls++) {
+    if (inb(0x61) & 0x20) {
+      ticksPerMs = (rdtsc() - start) / CALIBRATION_MS;
+      return ticksPerMs > 0;
+    }
+  }
+  return false;
+}
+
+export function nanosSinceEntry(): u64 {
+  return ticksPerMs == 0 ? 0 : ticksToNanos(rdtsc() - entryTsc);
+}
+
+export function ticksToNanos(ticks: u64): u64 {
+  if (ticksPerMs == 0) return 0;
+  // Split to avoid overflow of ticks * 1e6 after a few hours of uptime.
+  return (ticks / ticksPerMs) * 1_000_000 + ((ticks % ticksPerMs) * 1_000_000) / ticksPerMs;
+}
