@@ -19,7 +19,7 @@ BOOT_HEADERS := $(wildcard boot/include/*.h) boot/glue.h
 KERNEL_CFLAGS := -O2 -std=gnu11 -ffreestanding -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
 	-Iboot/include -I$(OUT)/include -I$(OUT) -Iboot \
 	-fno-pic -fno-pie -fno-stack-protector -mno-red-zone -mcmodel=small -fcf-protection=none \
-	-fno-asynchronous-unwind-tables -fno-omit-frame-pointer -frounding-math -fno-optimize-sibling-calls \
+	-fno-asynchronous-unwind-tables -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -frounding-math -fno-optimize-sibling-calls \
 	-fno-tree-loop-distribute-patterns -fno-inline-functions-called-once \
 	-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0
 # Warnings for our C only; the wasm2c output is generated.

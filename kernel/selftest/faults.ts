@@ -3,7 +3,7 @@ import { peek8 } from "../arch/hw";
 
 // Nothing is mapped this high: the boot code maps only the first 4 GiB and
 // the linear memory window.
-const UNMAPPED: u64 = 0xdead_0000_0000;
+const UNMAPPED: u64 = 0x0dea_d000_0000;
 
 function pageFault(): u32 {
   return peek8(UNMAPPED);

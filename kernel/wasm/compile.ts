@@ -1,0 +1,645 @@
+// Validates one function body and translates it into internal code in the
+// same pass. Code that validation proves unreachable is not emitted, so at
+// every emitted instruction the operand stack height is exactly known, and
+// branches can say statically how many values they keep and drop.
+import { CodeBuffer } from "./codebuffer";
+import { FuncBody, Module } from "./module";
+import * as op from "./opcodes";
+import { Reader } from "./reader";
+import { F32, F64, FUNCREF, I32, I64, UNKNOWN, V128, isRefType } from "./types";
+import { ControlFrame, Validator } from "./validate";
+
+const BLOCK: u8 = 0x02;
+const LOOP: u8 = 0x03;
+const IF: u8 = 0x04;
+const ELSE: u8 = 0x05;
+const NO_TYPES: u8[] = [];
+
+/** Operand and result types of the instructions that only compute: [in1, in2, out], in2 zero when unary. */
+function numericSignature(code: u32): StaticArray<u8> {
+  if (code == 0x45) return [I32, 0, I32];
+  if (code <= 0x4f) return [I32, I32, I32];
+  if (code == 0x50) return [I64, 0, I32];
+  if (code <= 0x5a) return [I64, I64, I32];
+  if (code <= 0x60) return [F32, F32, I32];
+  if (code <= 0x66) return [F64, F64, I32];
+  if (code <= 0x69) return [I32, 0, I32];
+  if (code <= 0x78) return [I32, I32, I32];
+  if (code <= 0x7b) return [I64, 0, I64];
+  if (code <= 0x8a) return [I64, I64, I64];
+  if (code <= 0x91) return [F32, 0, F32];
+  if (code <= 0x98) return [F32, F32, F32];
+  if (code <= 0x9f) return [F64, 0, F64];
+  if (code <= 0xa6) return [F64, F64, F64];
+  return conversionSignature(code);
+}
+
+function conversionSignature(code: u32): StaticArray<u8> {
+  switch (code) {
+    case 0xa7: return [I64, 0, I32];
+    case 0xa8: case 0xa9: case 0xbc: return [F32, 0, I32];
+    case 0xaa: case 0xab: return [F64, 0, I32];
+    case 0xac: case 0xad: return [I32, 0, I64];
+    case 0xae: case 0xaf: return [F32, 0, I64];
+    case 0xb0: case 0xb1: case 0xbd: return [F64, 0, I64];
+    case 0xb2: case 0xb3: case 0xbe: return [I32, 0, F32];
+    case 0xb4: case 0xb5: return [I64, 0, F32];
+    case 0xb6: return [F64, 0, F32];
+    case 0xb7: case 0xb8: return [I32, 0, F64];
+    case 0xb9: case 0xba: case 0xbf: return [I64, 0, F64];
+    case 0xbb: return [F32, 0, F64];
+    case 0xc0: case 0xc1: return [I32, 0, I32];
+  }
+  return [I64, 0, I64]; // 0xc2..0xc4
+}
+
+/** Saturating truncations, 0xFC 0..7. */
+function truncSatSignature(sub: u32): StaticArray<u8> {
+  const from = (sub & 2) == 0 ? F32 : F64;
+  return [from, 0, sub < 4 ? I32 : I64];
+}
+
+/** log2 of the natural alignment of loads and stores 0x28..0x3E, and their value type. */
+function memAccessLog2(code: u32): u32 {
+  switch (code) {
+    case 0x29: case 0x2b: case 0x37: case 0x39: return 3;
+    case 0x28: case 0x2a: case 0x34: case 0x35: case 0x36: case 0x38: case 0x3e: return 2;
+    case 0x2e: case 0x2f: case 0x32: case 0x33: case 0x3b: case 0x3d: return 1;
+  }
+  return 0;
+}
+
+function memAccessType(code: u32): u8 {
+  switch (code) {
+    case 0x28: case 0x2c: case 0x2d: case 0x2e: case 0x2f: case 0x36: case 0x3a: case 0x3b: return I32;
+    case 0x2a: case 0x38: return F32;
+    case 0x2b: case 0x39: return F64;
+  }
+  return I64;
+}
+
+export class FunctionCompiler {
+  v: Validator;
+  locals: u8[] = [];
+
+  constructor(public m: Module, public r: Reader, public code: CodeBuffer) {
+    this.v = new Validator(r);
+  }
+
+  /** Compiles the body of function `index`; the reader spans exactly the body. */
+  compile(index: u32): FuncBody | null {
+    const type = this.m.funcType(index);
+    const body = new FuncBody();
+    for (let i = 0; i < type.params.length; i++) this.locals.push(type.params[i]);
+    if (!this.readLocals()) return null;
+    body.extraLocals = this.locals.length - type.params.length;
+    body.entry = this.code.offset;
+    const frame = this.v.pushFrame(BLOCK, NO_TYPES, type.results);
+    frame.live = true;
+    while (this.v.ctrls.length > 0 && !this.r.failed) this.instruction();
+    if (this.r.failed) return null;
+    if (!this.r.atEnd) {
+      this.r.fail("section size mismatch");
+      return null;
+    }
+    body.maxStack = this.v.maxHeight;
+    return body;
+  }
+
+  private readLocals(): bool {
+    const groups = this.r.u32();
+    let total: u64 = this.locals.length;
+    for (let g: u32 = 0; g < groups && !this.r.failed; g++) {
+      const count = this.r.u32();
+      const t = this.valType();
+      total += count;
+      if (total > 50000) {
+        this.r.fail("too many locals");
+        return false;
+      }
+      for (let i: u32 = 0; i < count; i++) this.locals.push(t);
+    }
+    return !this.r.failed;
+  }
+
+  valType(): u8 {
+    const t = this.r.u8();
+    if (t == V128) this.r.fail("unsupported feature: SIMD");
+    else if (t != I32 && t != I64 && t != F32 && t != F64 && !isRefType(t)) this.r.fail("malformed value type");
+    return t;
+  }
+
+  private refType(): u8 {
+    const t = this.r.u8();
+    if (!isRefType(t)) this.r.fail("malformed reference type");
+    return t;
+  }
+
+  /** True when the current instruction can execute, so code must be emitted for it. */
+  private get live(): bool {
+    const frame = this.v.top;
+    return frame.live && !frame.unreachable;
+  }
+
+  private emit(word: i32): void {
+    if (this.live) this.code.emit(word);
+  }
+
+  private emit2(a: i32, b: i32): void {
+    this.emit(a);
+    this.emit(b);
+  }
+
+  private instruction(): void {
+    const code = <u32>this.r.u8();
+    if (this.r.failed) return;
+    if (code >= <u32>op.OP_FIRST_NUMERIC && code <= <u32>op.OP_LAST_NUMERIC) {
+      this.numeric(code, numericSignature(code));
+      return;
+    }
+    if (code <= 0x11) this.control(code);
+    else if (code <= 0x26) this.variable(code);
+    else if (code <= 0x44) this.memoryOrConst(code);
+    else if (code >= 0xd0 && code <= 0xd2) this.reference(code);
+    else if (code == 0xfc) this.prefixed();
+    else if (code == 0xfd) this.r.fail("unsupported feature: SIMD");
+    else this.r.fail("illegal opcode " + code.toString(16));
+  }
+
+  private numeric(code: u32, sig: StaticArray<u8>): void {
+    if (sig[1] != 0) this.v.popExpect(sig[1]);
+    this.v.popExpect(sig[0]);
+    this.emit(code);
+    this.v.push(sig[2]);
+  }
+
+  private blockType(): ControlFrame | null {
+    const first = this.r.u8();
+    if (first == 0x40) return new ControlFrame(0, NO_TYPES, NO_TYPES, 0);
+    if ((first & 0xc0) == 0x40) {
+      // A single value type (one byte, negative as s33).
+      this.r.pos--;
+      const t = this.valType();
+      return new ControlFrame(0, NO_TYPES, [t], 0);
+    }
+    this.r.pos--;
+    const index = this.r.s33();
+    if (this.r.failed) return null;
+    if (index < 0 || index >= this.m.types.length) {
+      this.r.fail("unknown type");
+      return null;
+    }
+    const t = this.m.types[<i32>index];
+    return new ControlFrame(0, t.params, t.results, 0);
+  }
+
+  private control(code: u32): void {
+    const v = this.v;
+    switch (code) {
+      case 0x00: this.emit(op.OP_UNREACHABLE); v.markUnreachable(); break;
+      case 0x01: break;
+      case 0x02: case 0x03: case 0x04: this.openBlock(<u8>code); break;
+      case 0x05: this.elseBranch(); break;
+      case 0x0b: this.endBlock(); break;
+      case 0x0c: this.br(); break;
+      case 0x0d: this.brIf(); break;
+      case 0x0e: this.brTable(); break;
+      case 0x0f: {
+        const results = v.ctrls[0].results;
+        this.emit2(op.OP_RETURN, results.length);
+        v.popAll(results);
+        v.markUnreachable();
+        break;
+      }
+      case 0x10: this.call(); break;
+      case 0x11: this.callIndirect(); break;
+      default: this.r.fail("illegal opcode " + code.toString(16));
+    }
+  }
+
+  private openBlock(code: u8): void {
+    const bt = this.blockType();
+    if (bt === null) return;
+    if (code == IF) {
+      this.v.popExpect(I32);
+    }
+    this.v.popAll(bt.params);
+    const live = this.live;
+    const frame = this.v.pushFrame(code, bt.params, bt.results);
+    frame.live = live;
+    if (!live) return;
+    if (code == LOOP) {
+      frame.loopStart = this.code.offset;
+      this.code.emit(op.OP_FUEL);
+    } else if (code == IF) {
+      this.code.emit(op.OP_BR_UNLESS);
+      frame.elseFixup = <i32>this.code.length;
+      this.code.emit(-1);
+    }
+  }
+
+  private elseBranch(): void {
+    const frame = this.v.top;
+    if (frame.opcode != IF) {
+      this.r.fail("else without if");
+      return;
+    }
+    this.v.popAll(frame.results);
+    if (this.v.height != frame.height) this.v.error("type mismatch");
+    if (this.live) this.emitJump(op.OP_BR, frame);
+    if (frame.live) this.code.set(frame.elseFixup, this.code.offset);
+    frame.elseFixup = -1;
+    frame.opcode = ELSE;
+    frame.unreachable = false;
+    this.v.vals.length = frame.height;
+    this.v.pushAll(frame.params);
+  }
+
+  private endBlock(): void {
+    const frame = this.v.popFrame();
+    if (frame.opcode == IF && !sameTypes(frame.params, frame.results)) this.v.error("type mismatch");
+    const here = this.code.offset;
+    if (frame.elseFixup >= 0) this.code.set(frame.elseFixup, here);
+    let at = frame.fixups;
+    while (at >= 0) {
+      const next = this.code.get(at);
+      this.code.set(at, here);
+      at = next;
+    }
+    if (this.v.ctrls.length == 0) {
+      // The end of the function body: every path arrives with exactly the results.
+      this.code.emit(op.OP_RETURN);
+      this.code.emit(frame.results.length);
+      return;
+    }
+    this.v.pushAll(frame.results);
+  }
+
+  /** Emits a jump's target word: a known loop start, or a fixup chained into the frame. */
+  private emitTarget(frame: ControlFrame): void {
+    if (frame.opcode == LOOP) {
+      this.code.emit(frame.loopStart);
+    } else {
+      const at = <i32>this.code.length;
+      this.code.emit(frame.fixups);
+      frame.fixups = at;
+    }
+  }
+
+  private emitJump(opcode: i32, frame: ControlFrame): void {
+    this.code.emit(opcode);
+    this.emitTarget(frame);
+  }
+
+  /** Emits a branch to `frame` from the current height (a live position). */
+  private emitBranch(plain: i32, dropping: i32, frame: ControlFrame): void {
+    const keep = frame.labelTypes.length;
+    const drop = this.v.height - keep - frame.height;
+    if (drop == 0) {
+      this.emitJump(plain, frame);
+      return;
+    }
+    this.emitJump(dropping, frame);
+    this.code.emit(keep);
+    this.code.emit(drop);
+  }
+
+  private br(): void {
+    const frame = this.v.label(this.r.u32());
+    if (frame === null) return;
+    const types = frame.labelTypes;
+    this.v.popAll(types);
+    this.v.pushAll(types);
+    if (this.live) this.emitBranch(op.OP_BR, op.OP_BR_DROP, frame);
+    this.v.markUnreachable();
+  }
+
+  private brIf(): void {
+    const frame = this.v.label(this.r.u32());
+    if (frame === null) return;
+    this.v.popExpect(I32);
+    const types = frame.labelTypes;
+    this.v.popAll(types);
+    this.v.pushAll(types);
+    if (this.live) this.emitBranch(op.OP_BR_IF, op.OP_BR_IF_DROP, frame);
+  }
+
+  private brTable(): void {
+    const count = this.r.u32();
+    if (<usize>count > this.r.remaining) {
+      this.r.fail("unexpected end");
+      return;
+    }
+    const depths = new Array<u32>(count + 1);
+    for (let i: u32 = 0; i <= count; i++) depths[i] = this.r.u32();
+    if (this.r.failed) return;
+    this.v.popExpect(I32);
+    const live = this.live;
+    if (live) {
+      this.code.emit(op.OP_BR_TABLE);
+      this.code.emit(count);
+    }
+    const fallback = this.v.label(depths[count]);
+    if (fallback === null) return;
+    const arity = fallback.labelTypes.length;
+    for (let i: u32 = 0; i <= count; i++) {
+      const frame = this.v.label(depths[i]);
+      if (frame === null) return;
+      const types = frame.labelTypes;
+      if (types.length != arity) {
+        this.v.error("type mismatch");
+        return;
+      }
+      if (live) {
+        this.emitTarget(frame);
+        this.code.emit(arity);
+        this.code.emit(this.v.height - arity - frame.height);
+      }
+      this.v.popAll(types);
+      this.v.pushAll(types);
+    }
+    this.v.popAll(fallback.labelTypes);
+    this.v.markUnreachable();
+  }
+
+  private call(): void {
+    const index = this.r.u32();
+    if (index >= <u32>this.m.funcTypes.length) {
+      this.r.fail("unknown function");
+      return;
+    }
+    const type = this.m.funcType(index);
+    this.v.popAll(type.params);
+    this.emit2(op.OP_CALL, index);
+    this.v.pushAll(type.results);
+  }
+
+  private callIndirect(): void {
+    const typeIndex = this.r.u32();
+    const table = this.r.u32();
+    if (this.r.failed) return;
+    if (table >= <u32>this.m.tables.length) {
+      this.r.fail("unknown table");
+      return;
+    }
+    if (typeIndex >= <u32>this.m.types.length) {
+      this.r.fail("unknown type");
+      return;
+    }
+    if (this.m.tables[table].elemType != FUNCREF) this.v.error("type mismatch");
+    const type = this.m.types[typeIndex];
+    this.v.popExpect(I32);
+    this.v.popAll(type.params);
+    this.emit(op.OP_CALL_INDIRECT);
+    this.emit2(typeIndex, table);
+    this.v.pushAll(type.results);
+  }
+
+  private variable(code: u32): void {
+    switch (code) {
+      case 0x1a: this.v.pop(); this.emit(op.OP_DROP); break;
+      case 0x1b: this.v.push(this.v.popSelectOperands()); this.emit(op.OP_SELECT); break;
+      case 0x1c: this.typedSelect(); break;
+      case 0x20: case 0x21: case 0x22: this.local(code); break;
+      case 0x23: case 0x24: this.global(code); break;
+      case 0x25: case 0x26: this.tableAccess(code); break;
+      default: this.r.fail("illegal opcode " + code.toString(16));
+    }
+  }
+
+  private typedSelect(): void {
+    const count = this.r.u32();
+    if (this.r.failed) return;
+    if (count != 1) {
+      this.r.fail("invalid result arity");
+      return;
+    }
+    const t = this.valType();
+    this.v.popExpect(I32);
+    this.v.popExpect(t);
+    this.v.popExpect(t);
+    this.v.push(t);
+    this.emit(op.OP_SELECT);
+  }
+
+  private local(code: u32): void {
+    const index = this.r.u32();
+    if (this.r.failed) return;
+    if (index >= <u32>this.locals.length) {
+      this.r.fail("unknown local");
+      return;
+    }
+    const t = this.locals[index];
+    if (code != 0x20) this.v.popExpect(t);
+    if (code != 0x21) this.v.push(t);
+    this.emit2(code, index);
+  }
+
+  private global(code: u32): void {
+    const index = this.r.u32();
+    if (this.r.failed) return;
+    if (index >= <u32>this.m.globals.length) {
+      this.r.fail("unknown global");
+      return;
+    }
+    const g = this.m.globals[index];
+    if (code == 0x23) {
+      this.v.push(g.valType);
+    } else {
+      if (!g.mutable) this.v.error("global is immutable");
+      this.v.popExpect(g.valType);
+    }
+    this.emit2(code, index);
+  }
+
+  private tableIndex(): u32 {
+    const index = this.r.u32();
+    if (!this.r.failed && index >= <u32>this.m.tables.length) this.r.fail("unknown table");
+    return index;
+  }
+
+  private tableAccess(code: u32): void {
+    const index = this.tableIndex();
+    if (this.r.failed) return;
+    const t = this.m.tables[index].elemType;
+    if (code == 0x25) {
+      this.v.popExpect(I32);
+      this.v.push(t);
+    } else {
+      this.v.popExpect(t);
+      this.v.popExpect(I32);
+    }
+    this.emit2(code, index);
+  }
+
+  private requireMemory(): void {
+    if (!this.r.failed && this.m.memories.length == 0) this.r.fail("unknown memory");
+  }
+
+  private zeroByte(): void {
+    if (this.r.u8() != 0 && !this.r.failed) this.r.fail("zero byte expected");
+  }
+
+  private memoryOrConst(code: u32): void {
+    switch (code) {
+      case 0x3f: this.zeroByte(); this.requireMemory(); this.v.push(I32); this.emit(code); return;
+      case 0x40: this.zeroByte(); this.requireMemory(); this.numeric(code, [I32, 0, I32]); return;
+      case 0x41: this.v.push(I32); this.emit2(code, this.r.s32()); return;
+      case 0x42: {
+        const value = this.r.s64();
+        this.v.push(I64);
+        this.emit2(code, <i32>value);
+        this.emit(<i32>(value >> 32));
+        return;
+      }
+      case 0x43: this.v.push(F32); this.emit2(code, this.r.f32bits()); return;
+      case 0x44: {
+        const bits = this.r.f64bits();
+        this.v.push(F64);
+        this.emit2(code, <i32>bits);
+        this.emit(<i32>(bits >> 32));
+        return;
+      }
+    }
+    if (code < 0x28) {
+      this.r.fail("illegal opcode " + code.toString(16));
+      return;
+    }
+    this.memoryAccess(code);
+  }
+
+  private memoryAccess(code: u32): void {
+    const align = this.r.u32();
+    const offset = this.r.u32();
+    this.requireMemory();
+    if (this.r.failed) return;
+    if (align > memAccessLog2(code)) this.v.error("alignment must not be larger than natural");
+    const t = memAccessType(code);
+    if (code >= 0x36) {
+      this.v.popExpect(t);
+      this.v.popExpect(I32);
+    } else {
+      this.v.popExpect(I32);
+      this.v.push(t);
+    }
+    this.emit2(code, offset);
+  }
+
+  private reference(code: u32): void {
+    if (code == 0xd0) {
+      const t = this.refType();
+      this.v.push(t);
+      this.emit(op.OP_REF_NULL);
+    } else if (code == 0xd1) {
+      const t = this.v.pop();
+      if (t != UNKNOWN && !isRefType(t)) this.v.error("type mismatch");
+      this.v.push(I32);
+      this.emit(op.OP_REF_IS_NULL);
+    } else {
+      const index = this.r.u32();
+      if (this.r.failed) return;
+      if (index >= <u32>this.m.funcTypes.length) {
+        this.r.fail("unknown function");
+        return;
+      }
+      if (!this.m.declaredRefs.has(index)) this.v.error("undeclared function reference");
+      this.v.push(FUNCREF);
+      this.emit2(op.OP_REF_FUNC, index);
+    }
+  }
+
+  private prefixed(): void {
+    const sub = this.r.u32();
+    if (this.r.failed) return;
+    if (sub <= 7) {
+      this.numeric(op.OP_PREFIX_FC + sub, truncSatSignature(sub));
+      return;
+    }
+    const code = op.OP_PREFIX_FC + sub;
+    switch (sub) {
+      case 8: this.memoryInit(); break;
+      case 9: this.emit2(code, this.dataIndex()); break;
+      case 10: this.zeroByte(); this.zeroByte(); this.requireMemory(); this.bulk3(code, I32); break;
+      case 11: this.zeroByte(); this.requireMemory(); this.bulk3(code, I32); break;
+      case 12: this.tableInit(); break;
+      case 13: this.emit2(code, this.elemIndex()); break;
+      case 14: this.tableCopy(); break;
+      case 15: case 16: case 17: this.tableSizing(sub); break;
+      default: this.r.fail("illegal opcode fc " + sub.toString());
+    }
+  }
+
+  /** Pops the three operands of a bulk operation (the middle one of type `middle`) and emits `code`. */
+  private bulk3(code: u32, middle: u8): void {
+    this.v.popExpect(I32);
+    this.v.popExpect(middle);
+    this.v.popExpect(I32);
+    this.emit(code);
+  }
+
+  private dataIndex(): u32 {
+    const index = this.r.u32();
+    if (this.r.failed) return 0;
+    if (this.m.dataCount < 0) this.r.fail("data count section required");
+    else if (index >= <u32>this.m.dataCount) this.r.fail("unknown data segment");
+    return index;
+  }
+
+  private elemIndex(): u32 {
+    const index = this.r.u32();
+    if (!this.r.failed && index >= <u32>this.m.elems.length) this.r.fail("unknown elem segment");
+    return index;
+  }
+
+  private memoryInit(): void {
+    const index = this.dataIndex();
+    this.zeroByte();
+    this.requireMemory();
+    if (this.r.failed) return;
+    this.bulk3(op.OP_MEMORY_INIT, I32);
+    this.emit(index);
+  }
+
+  private tableInit(): void {
+    const elem = this.elemIndex();
+    const table = this.tableIndex();
+    if (this.r.failed) return;
+    if (this.m.elems[elem].elemType != this.m.tables[table].elemType) this.v.error("type mismatch");
+    this.bulk3(op.OP_TABLE_INIT, I32);
+    this.emit2(elem, table);
+  }
+
+  private tableCopy(): void {
+    const dst = this.tableIndex();
+    const src = this.tableIndex();
+    if (this.r.failed) return;
+    if (this.m.tables[dst].elemType != this.m.tables[src].elemType) this.v.error("type mismatch");
+    this.bulk3(op.OP_TABLE_COPY, I32);
+    this.emit2(dst, src);
+  }
+
+  private tableSizing(sub: u32): void {
+    const index = this.tableIndex();
+    if (this.r.failed) return;
+    const t = this.m.tables[index].elemType;
+    const code = op.OP_PREFIX_FC + sub;
+    if (sub == 15) {
+      this.v.popExpect(I32);
+      this.v.popExpect(t);
+      this.v.push(I32);
+      this.emit(code);
+    } else if (sub == 16) {
+      this.v.push(I32);
+      this.emit(code);
+    } else {
+      this.bulk3(code, t);
+    }
+    this.emit(index);
+  }
+}
+
+function sameTypes(a: u8[], b: u8[]): bool {
+  if (a.length != b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] != b[i]) return false;
+  return true;
+}

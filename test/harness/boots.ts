@@ -1,0 +1,25 @@
+// Boot information for a typical small PC, as the hosted tests' baseline.
+import { AVAILABLE, BootInfoBuilder, RESERVED, Region } from "./multiboot2.ts";
+
+export const MiB = 1 << 20;
+export const MODULE_START = 0x800000;
+export const MODULE_END = 0x800000 + 3000;
+
+/** 32 MiB of RAM with the usual holes below 1 MiB and a firmware area up top. */
+export const SMALL_PC: Region[] = [
+  { base: 0, length: 0x9fc00, type: AVAILABLE },
+  { base: 0x9fc00, length: 0x400, type: RESERVED },
+  { base: 0xf0000, length: 0x10000, type: RESERVED },
+  { base: MiB, length: 31 * MiB, type: AVAILABLE },
+  { base: 0xfffc0000, length: 0x40000, type: RESERVED },
+];
+
+export function smallPc(cmdline = ""): BootInfoBuilder {
+  return new BootInfoBuilder()
+    .commandLine(cmdline)
+    .loaderName("GRUB 2.06 (simulated)")
+    .module(MODULE_START, MODULE_END, "symbols")
+    .memoryMap(SMALL_PC)
+    .framebufferText(0xb8000, 80, 25)
+    .rsdp(2);
+}

@@ -1,0 +1,142 @@
+// A simulated PC for the kernel's Wasm build: the same out/kernel.wasm that
+// wasm2c turns into the bare-metal kernel, with the "hw" imports answered
+// by TypeScript. COM1 output is captured, the PIT and TSC tick, the QEMU
+// exit port ends the run, and physical memory is a sparse byte store.
+import { readFileSync } from "node:fs";
+import { PhysicalMemory } from "./memory.ts";
+
+export const KERNEL_WASM = new URL("../../out/kernel.wasm", import.meta.url).pathname;
+export const BOOT_MAGIC = 0x36d76289;
+export const IMAGE_START = 0x200000;
+export const IMAGE_END = 0x600000;
+export const LINEAR_BASE = 0x80_0000_0000n;
+/** The simulated page-table root sits inside the kernel image, as on the machine. */
+export const PML4 = 0x400000;
+const COM1 = 0x3f8;
+const TSC_PER_READ = 1000n;
+
+/** Thrown by the halt primitive: the kernel stopped the CPU. */
+export class Halted extends Error {}
+/** Thrown by a write to the isa-debug-exit port. */
+export class QemuExit extends Error {
+  constructor(public value: number) {
+    super(`QEMU exit ${value}`);
+  }
+}
+
+export interface KernelExports {
+  memory: WebAssembly.Memory;
+  kmain(magic: number, info: bigint, tsc: bigint): void;
+  onException(frame: bigint): void;
+  onTrap(code: number, address: bigint): void;
+  backLinearMemory(start: bigint, end: bigint): number;
+  allocFrames(count: bigint, align: bigint): bigint;
+  freeFrames(address: bigint, count: bigint): number;
+  freeFrameCount(): bigint;
+  translate(virt: bigint): bigint;
+}
+
+let compiled: WebAssembly.Module | null = null;
+
+export class Machine {
+  readonly memory = new PhysicalMemory();
+  serial = "";
+  tsc = 1_000_000n;
+  idt: { table: number; limit: number } | null = null;
+  /** inb(0x61) reads before the PIT's output goes high (0 = never). */
+  pitDelay = 3;
+  private pitReads = 0;
+  private divisorLatch = false;
+  kernel!: KernelExports;
+
+  async load(): Promise<KernelExports> {
+    compiled ??= await WebAssembly.compile(readFileSync(KERNEL_WASM));
+    const instance = await WebAssembly.instantiate(compiled, { hw: this.primitives() });
+    this.kernel = instance.exports as unknown as KernelExports;
+    return this.kernel;
+  }
+
+  /** Runs kmain until the kernel halts or exits QEMU; returns how it ended. */
+  boot(info: Uint8Array, at = 0x10000, magic = BOOT_MAGIC): "halt" | number {
+    this.memory.write(at, info);
+    try {
+      this.kernel.kmain(magic, BigInt(at), this.tsc);
+    } catch (e) {
+      if (e instanceof Halted) return "halt";
+      if (e instanceof QemuExit) return e.value;
+      throw e;
+    }
+    throw new Error("kmain returned instead of halting");
+  }
+
+  private linear(): Uint8Array {
+    return new Uint8Array(this.kernel.memory.buffer);
+  }
+
+  private outPort(port: number, value: number): void {
+    if (port === COM1 + 3) this.divisorLatch = (value & 0x80) !== 0;
+    else if (port === COM1 && !this.divisorLatch) this.serial += String.fromCharCode(value & 0xff);
+    else if (port === 0xf4) throw new QemuExit(value);
+    else if (port === 0x61) this.pitReads = 0;
+  }
+
+  private inPort(port: number): number {
+    if (port === COM1 + 7) return 0xa5; // scratch register echoes: a UART is present
+    if (port === COM1 + 5) return 0x60; // transmitter empty
+    if (port === 0x61) return this.pitDelay > 0 && ++this.pitReads >= this.pitDelay ? 0x20 : 0;
+    return 0xff;
+  }
+
+  private primitives(): Record<string, (...args: never[]) => unknown> {
+    const m = this.memory;
+    const n = (v: bigint) => Number(v);
+    return {
+      outb: (port: number, v: number) => this.outPort(port, v & 0xff),
+      outw: (port: number, v: number) => this.outPort(port, v & 0xffff),
+      outl: (port: number, v: number) => this.outPort(port, v >>> 0),
+      inb: (port: number) => this.inPort(port) & 0xff,
+      inw: (port: number) => this.inPort(port) & 0xffff,
+      inl: (port: number) => this.inPort(port) >>> 0,
+      peek8: (a: bigint) => m.readByte(n(a)),
+      peek16: (a: bigint) => Number(m.readUint(n(a), 2)),
+      peek32: (a: bigint) => Number(m.readUint(n(a), 4)),
+      peek64: (a: bigint) => m.readUint(n(a), 8),
+      poke8: (a: bigint, v: number) => m.writeByte(n(a), v),
+      poke16: (a: bigint, v: number) => m.writeUint(n(a), 2, BigInt(v)),
+      poke32: (a: bigint, v: number) => m.writeUint(n(a), 4, BigInt(v >>> 0)),
+      poke64: (a: bigint, v: bigint) => m.writeUint(n(a), 8, BigInt.asUintN(64, v)),
+      physFill: (a: bigint, v: number, len: bigint) => m.fill(n(a), v, n(len)),
+      physMove: (dst: bigint, src: bigint, len: bigint) => m.write(n(dst), m.read(n(src), n(len))),
+      physWrite: (a: bigint, src: number, len: number) => m.write(n(a), this.linear().slice(src, src + len)),
+      physRead: (dst: number, a: bigint, len: number) => this.linear().set(m.read(n(a), len), dst),
+      rdtsc: () => (this.tsc += TSC_PER_READ),
+      cpuid: (leaf: number, _sub: number, out: number) => this.cpuid(leaf >>> 0, out),
+      readCr: (which: number) => (which === 3 ? BigInt(PML4) : 0n),
+      invalidatePage: () => undefined,
+      loadIdt: (table: number, limit: number) => (this.idt = { table, limit }),
+      isrStub: (vector: number) => BigInt(IMAGE_START + 0x1000 + vector * 16),
+      imageStart: () => BigInt(IMAGE_START),
+      imageEnd: () => BigInt(IMAGE_END),
+      linearBase: () => LINEAR_BASE,
+      halt: () => {
+        throw new Halted("halt");
+      },
+    };
+  }
+
+  // Leaf 0x80000000 reports no brand string, so the kernel falls back to the
+  // vendor of leaf 0: "AtollSimCPU!" split over ebx, edx, ecx.
+  private cpuid(leaf: number, out: number): void {
+    const regs = new DataView(this.kernel.memory.buffer, out, 16);
+    const vendor = Buffer.from("AtollSimCPU!");
+    const words = leaf === 0 ? [1, vendor.readUInt32LE(0), vendor.readUInt32LE(8), vendor.readUInt32LE(4)] : [leaf === 0x80000000 ? 0x80000000 : 0, 0, 0, 0];
+    words.forEach((w, i) => regs.setUint32(i * 4, w >>> 0, true));
+  }
+}
+
+/** A fresh machine with the kernel loaded. */
+export async function newMachine(): Promise<Machine> {
+  const machine = new Machine();
+  await machine.load();
+  return machine;
+}
