@@ -31,10 +31,10 @@ export function kmain(magic: u32, bootInfo: u64, entryTsc: u64): void {
   }
   initIdt();
   const boot = parseBootInfo(bootInfo);
-  const cmdline = parseCommandLine(boot.commandLine);
-  configure(cmdline);
   const screen = setupScreen(boot);
   banner();
+  const cmdline = parseCommandLine(boot.commandLine);
+  configure(cmdline);
   if (!calibrateTsc()) log.warn("TSC calibration failed: the PIT never fired; timestamps are zero");
   reportBoot(boot, screen);
   initMemory(boot);

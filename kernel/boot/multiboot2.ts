@@ -21,6 +21,8 @@ const TAG_ACPI_NEW: u32 = 15;
 const TAG_HEADER_SIZE: u32 = 8;
 // More than this is not a boot info GRUB wrote.
 const MAX_TOTAL_SIZE: u32 = 1 << 20;
+const MAX_FRAMEBUFFER_SIDE: u32 = 16384;
+const IDENTITY_MAPPED: u64 = 4 << 30;
 
 export const enum MemoryType {
   Available = 1,
@@ -204,7 +206,23 @@ function readFramebuffer(info: BootInfo, at: u64, size: u32): void {
     fb.blueShift = peek8(at + 36);
     fb.blueBits = peek8(at + 37);
   }
-  info.framebuffer = fb;
+  const problem = framebufferProblem(fb);
+  if (problem.length > 0) info.errors.push("framebuffer ignored: " + problem);
+  else info.framebuffer = fb;
+}
+
+// The console writes wherever the tag points, so its geometry must describe
+// a plausible display inside the identity-mapped first 4 GiB.
+function framebufferProblem(fb: FramebufferInfo): string {
+  const text = fb.type == FramebufferType.EgaText;
+  const bytesPerCell: u64 = text ? 2 : (<u64>fb.bitsPerPixel + 7) >> 3;
+  if (fb.width == 0 || fb.height == 0 || fb.width > MAX_FRAMEBUFFER_SIDE || fb.height > MAX_FRAMEBUFFER_SIDE) {
+    return "size " + fb.width.toString() + "x" + fb.height.toString() + " is implausible";
+  }
+  if (bytesPerCell == 0 || <u64>fb.pitch < <u64>fb.width * bytesPerCell) return "pitch " + fb.pitch.toString() + " is shorter than a line";
+  const end = fb.address + <u64>fb.pitch * fb.height;
+  if (fb.address == 0 || end > IDENTITY_MAPPED) return "memory at 0x" + fb.address.toString(16) + " is outside the first 4 GiB";
+  return "";
 }
 
 function readRsdp(info: BootInfo, type: u32, at: u64, size: u32): void {

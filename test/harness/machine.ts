@@ -10,8 +10,13 @@ export const BOOT_MAGIC = 0x36d76289;
 export const IMAGE_START = 0x200000;
 export const IMAGE_END = 0x600000;
 export const LINEAR_BASE = 0x80_0000_0000n;
-/** The simulated page-table root sits inside the kernel image, as on the machine. */
+/** The simulated page tables sit inside the kernel image, as on the machine. */
 export const PML4 = 0x400000;
+const LINEAR_PDPT = 0x401000;
+const LINEAR_PD = 0x402000;
+/** Like the boot arena, the simulated linear window is mapped with 2 MiB pages. */
+export const LINEAR_MAPPED = 64 << 20;
+const LINEAR_BACKING = 0x1_0000_0000;
 const COM1 = 0x3f8;
 const TSC_PER_READ = 1000n;
 
@@ -42,6 +47,7 @@ export class Machine {
   readonly memory = new PhysicalMemory();
   serial = "";
   tsc = 1_000_000n;
+  cr2 = 0n;
   idt: { table: number; limit: number } | null = null;
   /** inb(0x61) reads before the PIT's output goes high (0 = never). */
   pitDelay = 3;
@@ -53,20 +59,36 @@ export class Machine {
     compiled ??= await WebAssembly.compile(readFileSync(KERNEL_WASM));
     const instance = await WebAssembly.instantiate(compiled, { hw: this.primitives() });
     this.kernel = instance.exports as unknown as KernelExports;
+    this.mapLinearWindow();
     return this.kernel;
+  }
+
+  // What boot/runtime.c sets up before the kernel runs: PML4[1] -> PDPT -> a
+  // page directory of large pages behind the kernel's linear memory.
+  private mapLinearWindow(): void {
+    this.memory.writeUint(PML4 + 8, 8, BigInt(LINEAR_PDPT | 3));
+    this.memory.writeUint(LINEAR_PDPT, 8, BigInt(LINEAR_PD | 3));
+    for (let i = 0; i < LINEAR_MAPPED >> 21; i++) {
+      this.memory.writeUint(LINEAR_PD + i * 8, 8, BigInt(LINEAR_BACKING + i * (2 << 20)) | 0x83n);
+    }
   }
 
   /** Runs kmain until the kernel halts or exits QEMU; returns how it ended. */
   boot(info: Uint8Array, at = 0x10000, magic = BOOT_MAGIC): "halt" | number {
     this.memory.write(at, info);
+    return this.run(() => this.kernel.kmain(magic, BigInt(at), this.tsc));
+  }
+
+  /** Calls into the kernel, which must end by halting or exiting QEMU. */
+  run(call: () => void): "halt" | number {
     try {
-      this.kernel.kmain(magic, BigInt(at), this.tsc);
+      call();
     } catch (e) {
       if (e instanceof Halted) return "halt";
       if (e instanceof QemuExit) return e.value;
       throw e;
     }
-    throw new Error("kmain returned instead of halting");
+    throw new Error("the kernel returned instead of halting");
   }
 
   private linear(): Uint8Array {
@@ -111,7 +133,7 @@ export class Machine {
       physRead: (dst: number, a: bigint, len: number) => this.linear().set(m.read(n(a), len), dst),
       rdtsc: () => (this.tsc += TSC_PER_READ),
       cpuid: (leaf: number, _sub: number, out: number) => this.cpuid(leaf >>> 0, out),
-      readCr: (which: number) => (which === 3 ? BigInt(PML4) : 0n),
+      readCr: (which: number) => (which === 3 ? BigInt(PML4) : which === 2 ? this.cr2 : 0n),
       invalidatePage: () => undefined,
       loadIdt: (table: number, limit: number) => (this.idt = { table, limit }),
       isrStub: (vector: number) => BigInt(IMAGE_START + 0x1000 + vector * 16),

@@ -1,0 +1,15 @@
+// Per-instance resource limits. The kernel picks them per process; going past
+// one is a clear error (load/link failure, failed grow, or exhaustion trap).
+
+export class Limits {
+  /** Largest module accepted, in bytes. */
+  maxModuleBytes: u32 = 64 << 20;
+  /** Most pages a memory may have, whatever the module declares. */
+  maxMemoryPages: u32 = 16384;
+  /** Most elements a table may have. */
+  maxTableSize: u32 = 1 << 20;
+  /** Size of a thread's value stack, in 8-byte slots. */
+  valueStackSlots: u32 = 1 << 20;
+  /** Deepest nesting of calls. */
+  maxCallDepth: u32 = 20000;
+}
