@@ -1,0 +1,129 @@
+// Boots the real ISO in QEMU (TCG, headless) under BIOS and UEFI and reads
+// the serial log. The kernel's "test" mode runs its self-tests and exits
+// QEMU through isa-debug-exit, so every run ends with a status.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { boot, DEFAULT_MACHINE, MachineOptions, OUT, STATUS_PANIC, STATUS_TEST_PASSED } from "../../tools/qemu/launch.ts";
+
+const BIOS_TIMEOUT = 60_000;
+const UEFI_TIMEOUT = 120_000;
+
+function machine(cmdline: string[], overrides: Partial<MachineOptions> = {}): MachineOptions {
+  return { ...DEFAULT_MACHINE, cmdline, ...overrides };
+}
+
+function availableMiB(log: string): number {
+  const m = /memory map: \d+ regions, (\d+) MiB available/.exec(log);
+  assert.ok(m, "memory map summary missing");
+  return Number(m[1]);
+}
+
+function readyMs(log: string): number {
+  const m = /ready in (\d+\.\d) ms since entry/.exec(log);
+  assert.ok(m, "ready line missing");
+  return Number(m[1]);
+}
+
+function assertHealthyBoot(log: string, memoryMiB: number): void {
+  assert.match(log, /Atoll \d+\.\d+\.\d+ - an operating system where every program is WebAssembly/);
+  assert.match(log, /boot loader: GRUB 2/);
+  assert.match(log, /module 'symbols' at 0x[0-9a-f]+, \d+ bytes/);
+  const available = availableMiB(log);
+  assert.ok(available > memoryMiB - 16 && available <= memoryMiB, `${available} MiB available of ${memoryMiB}`);
+  const frames = /frames: (\d+) free of (\d+) \((\d+) MiB free\)/.exec(log);
+  assert.ok(frames, "frame summary missing");
+  assert.ok(Number(frames[3]) > available - 16, `only ${frames[3]} MiB of ${available} free after boot`);
+  assert.match(log, /selftest: 4 passed, 0 failed/);
+  assert.doesNotMatch(log, /warn|error|PANIC/);
+}
+
+describe("QEMU boot (integration)", function () {
+  this.timeout(UEFI_TIMEOUT + 10_000);
+
+  it("the kernel ELF is multiboot2", () => {
+    const r = spawnSync("grub-file", ["--is-x86-multiboot2", `${OUT}/atoll.elf`]);
+    assert.equal(r.status, 0);
+  });
+
+  it("boots under BIOS into VGA text, reports memory and passes its self-tests", async () => {
+    const r = await boot(machine(["test"]), BIOS_TIMEOUT);
+    assert.equal(r.status, STATUS_TEST_PASSED, r.serial);
+    assertHealthyBoot(r.serial, 256);
+    assert.match(r.serial, /\(BIOS\)/);
+    assert.match(r.serial, /screen: VGA text 80x25/);
+    assert.match(r.serial, /ACPI RSDP v1/);
+    console.log(`      BIOS: ready ${readyMs(r.serial)} ms after entry, QEMU run ${r.seconds.toFixed(1)} s`);
+  });
+
+  it("boots under UEFI (OVMF) onto a framebuffer and passes its self-tests", async () => {
+    const r = await boot(machine(["test"], { uefi: true }), UEFI_TIMEOUT);
+    assert.equal(r.status, STATUS_TEST_PASSED, r.serial);
+    assertHealthyBoot(r.serial, 256);
+    assert.match(r.serial, /\(UEFI\)/);
+    assert.match(r.serial, /screen: framebuffer \d+x\d+x(24|32) at 0x[0-9a-f]+, \d+x\d+ cells/);
+    assert.match(r.serial, /ACPI RSDP v2/);
+    console.log(`      UEFI: ready ${readyMs(r.serial)} ms after entry, QEMU run ${r.seconds.toFixed(1)} s`);
+  });
+
+  it("sees the RAM it is given (1 GiB)", async () => {
+    const r = await boot(machine(["test"], { memory: "1G" }), BIOS_TIMEOUT);
+    assert.equal(r.status, STATUS_TEST_PASSED, r.serial);
+    assertHealthyBoot(r.serial, 1024);
+  });
+
+  it("boots the default image to the idle line", async () => {
+    const r = await boot(machine([]), BIOS_TIMEOUT, /info {2}idle/);
+    assert.match(r.serial, /ready in .*\n.*info {2}idle/);
+    assert.equal(r.timedOut, false);
+  });
+
+  it("dumps a page fault with registers, CR2 and symbolised function names", async () => {
+    const r = await boot(machine(["test", "fault=page"]), BIOS_TIMEOUT);
+    assert.equal(r.status, STATUS_PANIC, r.serial);
+    const log = r.serial;
+    assert.match(log, /\*\*\* KERNEL PANIC \*\*\* page fault \(#PF\), vector 14, error code 0x0/);
+    assert.match(log, /\n {2}at Z_hwZ_peek8\+0x[0-9a-f]+\n/);
+    assert.match(log, /rip 0x00000000002[0-9a-f]{5}/);
+    assert.match(log, /cr2 0x00000dead0000000/);
+    assert.match(log, /backtrace:\n( {4}0x[0-9a-f]{16} \S+\+0x[0-9a-f]+\n)*.*kmain/);
+    assert.doesNotMatch(log, /selftest/);
+  });
+
+  it("reports a wasm trap inside the kernel with the trapping function", async () => {
+    const r = await boot(machine(["test", "fault=trap"]), BIOS_TIMEOUT);
+    assert.equal(r.status, STATUS_PANIC, r.serial);
+    assert.match(r.serial, /\*\*\* KERNEL PANIC \*\*\* wasm trap: unreachable executed in w2c_kernel_\w+\+0x[0-9a-f]+/);
+  });
+
+  it("reports an AssemblyScript abort with file and line", async () => {
+    const r = await boot(machine(["test", "fault=abort"]), BIOS_TIMEOUT);
+    assert.equal(r.status, STATUS_PANIC, r.serial);
+    assert.match(r.serial, /\*\*\* KERNEL PANIC \*\*\* abort: deliberate assertion failure at kernel\/selftest\/faults\.ts:\d+:\d+/);
+  });
+});
+
+describe("npm run qemu options", () => {
+  function run(args: string[]) {
+    return spawnSync("node_modules/.bin/tsx", ["tools/qemu.ts", ...args], { encoding: "utf8" });
+  }
+
+  it("rejects an unknown option with the usage text", () => {
+    const r = run(["--bogus"]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /unknown option: --bogus/);
+    assert.match(r.stderr, /usage: npm run qemu/);
+  });
+
+  it("rejects malformed values", () => {
+    assert.match(run(["--memory", "12X"]).stderr, /--memory wants a size like 512M/);
+    assert.match(run(["--smp", "0"]).stderr, /--smp wants a CPU count/);
+    assert.match(run(["--machine", "isapc"]).stderr, /--machine wants pc or q35/);
+    assert.match(run(["--smp"]).stderr, /--smp needs a value/);
+  });
+
+  it("prints help", () => {
+    const r = run(["--help"]);
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, /--headless/);
+  });
+});
