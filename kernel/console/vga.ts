@@ -1,12 +1,16 @@
 // VGA text mode: 16-bit cells (character, attribute) in memory at 0xB8000,
 // the display GRUB leaves us under BIOS.
-import { physMove, poke16 } from "../arch/hw";
+import { outb, physMove, poke16 } from "../arch/hw";
 import { Colour } from "./colour";
 import { Screen } from "./screen";
 
 export class VgaTextScreen extends Screen {
   constructor(private base: u64, columns: u32, rows: u32, private pitch: u32) {
     super(columns, rows);
+    // The blinking cursor GRUB leaves behind would sit on a random cell;
+    // CRTC register 0x0A bit 5 turns it off.
+    outb(0x3d4, 0x0a);
+    outb(0x3d5, 0x20);
   }
 
   drawCell(column: u32, row: u32, c: u32, foreground: Colour): void {
