@@ -5,6 +5,9 @@ OUT := out
 ASC := node_modules/.bin/asc
 TSX := node_modules/.bin/tsx
 CC := gcc
+# Debian's wabt 1.0.32, by path: npm's wabt package puts a newer wasm2c with
+# different naming first on PATH inside npm scripts.
+WASM2C := /usr/bin/wasm2c
 FONT := /usr/share/consolefonts/Lat15-Terminus16.psf.gz
 
 KERNEL_SOURCES := $(shell find kernel -name '*.ts' ! -name '*.generated.ts')
@@ -42,8 +45,8 @@ $(OUT)/kernel.wasm: $(KERNEL_SOURCES) $(FONT_DATA) asconfig.json package.json
 	$(ASC) kernel/main.ts --config asconfig.json --target kernel
 
 $(OUT)/kernel.c $(OUT)/kernel.h &: $(OUT)/kernel.wasm
-	$(call need,wasm2c,wabt)
-	wasm2c $< -n kernel -o $(OUT)/kernel.c
+	$(call need,$(WASM2C),wabt)
+	$(WASM2C) $< -n kernel -o $(OUT)/kernel.c
 
 $(OUT)/include/wasm-rt.h: /usr/include/wasm-rt.h
 	@mkdir -p $(dir $@)
