@@ -33,7 +33,7 @@ export function decodeModule(bytes: usize, length: u32, limits: Limits): DecodeR
   }
   const m = new Module();
   m.byteLength = length;
-  m.bytes = heap.alloc(length > 0 ? length : 1);
+  m.bytes = heap.alloc(<usize>max<u32>(length, 1));
   memory.copy(m.bytes, bytes, length);
   const d = new Decoder(m, new Reader(m.bytes, m.bytes + length));
   d.decode();

@@ -116,7 +116,8 @@ export class Instance {
   droppedData: bool[] = [];
   exports: Map<string, Extern> = new Map();
 
-  constructor(public module: Module) {}
+  /** `storeFuncs` is the store's table of all functions, which funcref values index. */
+  constructor(public module: Module, public storeFuncs: FuncInst[]) {}
 
   funcName(index: u32): string {
     return this.module.funcName(index);
