@@ -355,8 +355,7 @@ export class FunctionCompiler {
         this.code.emit(arity);
         this.code.emit(this.v.height - arity - frame.height);
       }
-      this.v.popAll(types);
-      this.v.pushAll(types);
+      this.v.popAndRepush(types);
     }
     this.v.popAll(fallback.labelTypes);
     this.v.markUnreachable();

@@ -7,8 +7,8 @@ engine: out/engine/engine.wasm
 
 out/engine/engine.wasm: $(ENGINE_SOURCES) asconfig.json
 	@mkdir -p out/engine
-	npx asc kernel/wasm/hosted.ts --config asconfig.json --target engine
+	node_modules/.bin/asc kernel/wasm/hosted.ts --config asconfig.json --target engine
 
 # Runs the WebAssembly spec suite against the hosted engine and prints the table.
 engine-spec: engine
-	npx tsx tools/spec/main.ts
+	node_modules/.bin/tsx tools/spec/main.ts

@@ -84,10 +84,10 @@ export class Thread {
     return load<u64>(this.stack + (<usize>i << 3));
   }
 
-  private trap(kind: i32): i32 {
+  private trap(kind: i32, detail: string = ""): i32 {
     this.trapKind = kind;
     const f = this.func;
-    let text = trapText(kind);
+    let text = trapText(kind) + detail;
     if (kind == TRAP_HOST && this.hostMessage.length > 0) text += ": " + this.hostMessage;
     this.trapMessage = f === null ? text : text + " in function " + f.name;
     this.status = THREAD_TRAPPED;
@@ -446,12 +446,12 @@ export class Thread {
   private indirectTarget(inst: Instance, typeIndex: i32, tableIndex: i32, i: u32): FuncInst | null {
     const table = inst.tables[tableIndex];
     if (i >= table.size) {
-      this.trap(TRAP_UNDEFINED_ELEMENT);
+      this.trap(TRAP_UNDEFINED_ELEMENT, " " + i.toString());
       return null;
     }
     const ref = table.get(i);
     if (ref == 0) {
-      this.trap(TRAP_UNINITIALIZED_ELEMENT);
+      this.trap(TRAP_UNINITIALIZED_ELEMENT, " " + i.toString());
       return null;
     }
     const callee = inst.storeFuncs[<i32>(ref - 1)];

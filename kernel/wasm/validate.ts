@@ -69,11 +69,18 @@ export class Validator {
   popExpect(expected: u8): u8 {
     const actual = this.pop();
     if (actual != expected && actual != UNKNOWN && expected != UNKNOWN) this.error("type mismatch");
-    return actual == UNKNOWN ? expected : actual;
+    return actual;
   }
 
   popAll(types: u8[]): void {
     for (let i = types.length - 1; i >= 0; i--) this.popExpect(types[i]);
+  }
+
+  /** Pops values of `types` and pushes back what was popped (unknown stays unknown), as br_table needs. */
+  popAndRepush(types: u8[]): void {
+    const popped = new Array<u8>(types.length);
+    for (let i = types.length - 1; i >= 0; i--) popped[i] = this.popExpect(types[i]);
+    this.pushAll(popped);
   }
 
   pushFrame(opcode: u8, params: u8[], results: u8[]): ControlFrame {
