@@ -14,6 +14,7 @@ import { initSerial } from "./console/serial";
 import { setupScreen } from "./console/setup";
 import { freeFrameCount, ignoredBytes, initFrames, Reservation, totalFrames, FRAME_SIZE } from "./mem/frames";
 import { backRange } from "./mem/paging";
+import { cidOfPhysical } from "./identity/cid";
 import { exceptionHandler, panic, setExitOnPanic, trapHandler } from "./panic/panic";
 import { setSymbolTable } from "./panic/symbols";
 import { calibrateTsc, nanosSinceEntry, setEntryTsc, tscTicksPerMs } from "./time/tsc";
@@ -63,7 +64,8 @@ function reportBoot(boot: BootInfo, screen: string): void {
   log.info("screen: " + screen);
   for (let i = 0; i < boot.modules.length; i++) {
     const m = boot.modules[i];
-    log.info("module '" + m.name + "' at 0x" + m.start.toString(16) + ", " + (m.end - m.start).toString() + " bytes");
+    const cid = cidOfPhysical(m.start, m.end - m.start);
+    log.info("module '" + m.name + "' " + cid + " at 0x" + m.start.toString(16) + ", " + (m.end - m.start).toString() + " bytes");
   }
   if (boot.rsdp != null) log.info("ACPI RSDP v" + boot.rsdpVersion.toString() + " (" + boot.rsdp!.length.toString() + " bytes)");
   else log.warn("no ACPI RSDP from the boot loader");

@@ -3,6 +3,8 @@
 // QEMU through isa-debug-exit, so every run ends with a status.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { cidOf } from "../../tools/identity.ts";
 import { boot, DEFAULT_MACHINE, MachineOptions, OUT, STATUS_PANIC, STATUS_TEST_PASSED } from "../../tools/qemu/launch.ts";
 
 const BIOS_TIMEOUT = 60_000;
@@ -27,7 +29,7 @@ function readyMs(log: string): number {
 function assertHealthyBoot(log: string, memoryMiB: number): void {
   assert.match(log, /Atoll \d+\.\d+\.\d+ - an operating system where every program is WebAssembly/);
   assert.match(log, /boot loader: GRUB 2/);
-  assert.match(log, /module 'symbols' at 0x[0-9a-f]+, \d+ bytes/);
+  assert.match(log, /module 'symbols' bafkrei[a-z2-7]{52} at 0x[0-9a-f]+, \d+ bytes/);
   const available = availableMiB(log);
   assert.ok(available > memoryMiB - 16 && available <= memoryMiB, `${available} MiB available of ${memoryMiB}`);
   const frames = /frames: (\d+) free of (\d+) \((\d+) MiB free\)/.exec(log);
@@ -52,6 +54,8 @@ describe("QEMU boot (integration)", function () {
     assert.match(r.serial, /\(BIOS\)/);
     assert.match(r.serial, /screen: VGA text 80x25/);
     assert.match(r.serial, /ACPI RSDP v1/);
+    const symbols = /module 'symbols' (\S+) at/.exec(r.serial)!;
+    assert.equal(symbols[1], await cidOf(readFileSync(`${OUT}/atoll.sym`)), "kernel and tools agree on the module's CID");
     console.log(`      BIOS: ready ${readyMs(r.serial)} ms after entry, QEMU run ${r.seconds.toFixed(1)} s`);
   });
 

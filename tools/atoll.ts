@@ -1,0 +1,37 @@
+// The `atoll` command for module authors: `npx atoll cid file.wasm...`.
+import { readFileSync } from "node:fs";
+import { cidOf } from "./identity.ts";
+
+const USAGE = `usage: atoll <command> [arguments]
+  cid FILE...     print the content identifier (CIDv1, raw, sha2-256) of each file`;
+
+async function cid(files: string[]): Promise<number> {
+  if (files.length === 0) {
+    console.error(`atoll cid: name at least one file\n${USAGE}`);
+    return 2;
+  }
+  let status = 0;
+  for (const file of files) {
+    try {
+      const id = await cidOf(readFileSync(file));
+      console.log(files.length > 1 ? `${id}  ${file}` : id);
+    } catch (e) {
+      console.error(`atoll cid: ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
+      status = 1;
+    }
+  }
+  return status;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === "cid") return cid(rest);
+  if (command === "--help" || command === "help") {
+    console.log(USAGE);
+    return 0;
+  }
+  console.error(command ? `atoll: unknown command '${command}'\n${USAGE}` : USAGE);
+  return 2;
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+// Runs tools/atoll.ts through tsx, so `npx atoll` works without a build step.
+import { register } from "tsx/esm/api";
+
+register();
+await import("../atoll.ts");
