@@ -1,11 +1,11 @@
 // The WebAssembly 2.0 core spec suite (all non-SIMD top-level scripts) run
 // against the hosted engine: one test per script, failing on any failed
 // command; the per-script table and totals are printed at the end.
-import { execFileSync } from "node:child_process";
 import { strict as assert } from "node:assert";
-import { basename, resolve } from "node:path";
+import { basename } from "node:path";
 import { ScriptResult, formatTable, runScript, total } from "../../tools/spec/run.ts";
 import { specScripts, suiteDir } from "../../tools/spec/wast.ts";
+import { buildEngine } from "./helpers.ts";
 
 function findScripts(): { scripts: string[]; problem: string | null } {
   try {
@@ -20,12 +20,7 @@ describe("wasm spec suite", function () {
   const { scripts, problem } = findScripts();
   const results: ScriptResult[] = [];
 
-  before(() => {
-    execFileSync("make", ["-s", "-f", "kernel/wasm/engine.mk", "engine"], {
-      stdio: "inherit",
-      cwd: resolve(import.meta.dirname, "../.."),
-    });
-  });
+  before(buildEngine);
 
   after(() => {
     if (results.length > 0) console.log(formatTable(results));
