@@ -1,9 +1,12 @@
 // The `atoll` command for module authors: `npx atoll cid file.wasm...`.
 import { readFileSync } from "node:fs";
 import { cidOf } from "./identity.ts";
+import { loadDefinitions } from "./interfaces/catalog.ts";
+import { canonicalForm, interfaceHashHex } from "./interfaces/hash.ts";
 
 const USAGE = `usage: atoll <command> [arguments]
-  cid FILE...     print the content identifier (CIDv1, raw, sha2-256) of each file`;
+  cid FILE...              print the content identifier (CIDv1, raw, sha2-256) of each file
+  interfaces [--canonical] list the interfaces in interfaces/ with their hashes`;
 
 async function cid(files: string[]): Promise<number> {
   if (files.length === 0) {
@@ -23,9 +26,28 @@ async function cid(files: string[]): Promise<number> {
   return status;
 }
 
+function interfaces(args: string[]): number {
+  const canonical = args[0] === "--canonical";
+  if (args.length > (canonical ? 1 : 0)) {
+    console.error(`atoll interfaces: unexpected argument '${args[canonical ? 1 : 0]}'\n${USAGE}`);
+    return 2;
+  }
+  try {
+    for (const def of loadDefinitions()) {
+      console.log(`${interfaceHashHex(def)}  ${def.name}`);
+      if (canonical) console.log(canonicalForm(def).replace(/^/gm, "    ").trimEnd());
+    }
+    return 0;
+  } catch (e) {
+    console.error(`atoll interfaces: ${(e as Error).message}`);
+    return 1;
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === "cid") return cid(rest);
+  if (command === "interfaces") return interfaces(rest);
   if (command === "--help" || command === "help") {
     console.log(USAGE);
     return 0;
