@@ -12,3 +12,17 @@ out/engine/engine.wasm: $(ENGINE_SOURCES) asconfig.json
 # Runs the WebAssembly spec suite against the hosted engine and prints the table.
 engine-spec: engine
 	node_modules/.bin/tsx tools/spec/main.ts
+
+# atoll-run: the same engine lowered by wasm2c and compiled natively with
+# wabt's stock runtime (guard pages catch the engine's own memory accesses).
+WASM2C_RUNTIME := /usr/share/wabt/wasm2c
+ENGINE_NATIVE_CFLAGS := -O2 -frounding-math -fno-optimize-sibling-calls -I out/engine -I $(WASM2C_RUNTIME)
+
+.PHONY: engine-native
+engine-native: out/engine/atoll-run
+
+out/engine/engine.c out/engine/engine.h &: out/engine/engine.wasm
+	/usr/bin/wasm2c $< -n engine -o out/engine/engine.c
+
+out/engine/atoll-run: out/engine/engine.c out/engine/engine.h tools/spec/native/atoll-run.c
+	gcc $(ENGINE_NATIVE_CFLAGS) -o $@ tools/spec/native/atoll-run.c out/engine/engine.c $(WASM2C_RUNTIME)/wasm-rt-impl.c -lm

@@ -19,7 +19,7 @@ import {
 declare function hostCall(id: i32, args: usize, thread: i32): i32;
 
 let limits = new Limits();
-let store = new Store(limits);
+let engineStore = new Store(limits);
 let modules: Array<Module | null> = [];
 let instances: Array<Instance | null> = [];
 let threads: Array<Thread | null> = [];
@@ -70,7 +70,7 @@ export function reset(): void {
     if (t !== null) t.dispose();
   }
   limits = new Limits();
-  store = new Store(limits);
+  engineStore = new Store(limits);
   modules = [];
   instances = [];
   threads = [];
@@ -103,7 +103,7 @@ export function customSectionCount(module: i32): i32 {
 
 /** Instantiates a module; returns the instance handle, or -1 (see errorText, errorStatus). */
 export function instantiateModule(module: i32): i32 {
-  const result = instantiate(store, modules[module]!);
+  const result = instantiate(engineStore, modules[module]!);
   lastStatus = result.status;
   if (result.status != INSTANTIATE_OK) {
     lastError = result.error;
@@ -114,7 +114,7 @@ export function instantiateModule(module: i32): i32 {
 }
 
 export function register(instance: i32, name: usize, nameLength: u32): void {
-  store.register(text(name, nameLength), instances[instance]!);
+  engineStore.register(text(name, nameLength), instances[instance]!);
 }
 
 function findExport(instance: i32, name: usize, nameLength: u32): Extern | null {
@@ -137,6 +137,20 @@ export function globalValue(instance: i32, name: usize, nameLength: u32): u64 {
 /** Number of results of an exported function. */
 export function resultCount(instance: i32, name: usize, nameLength: u32): i32 {
   return findExport(instance, name, nameLength)!.func!.type.results.length;
+}
+
+/**
+ * Writes the parameter then the result type codes of an exported function
+ * to `out`; returns (parameter count << 16) | result count, or -1 when
+ * there is no such function.
+ */
+export function signature(instance: i32, name: usize, nameLength: u32, out: usize): i32 {
+  const e = findExport(instance, name, nameLength);
+  if (e === null || e.func === null) return -1;
+  const type = e.func!.type;
+  const all = type.params.concat(type.results);
+  for (let i = 0; i < all.length; i++) store<u8>(out + i, all[i]);
+  return (type.params.length << 16) | type.results.length;
 }
 
 /** Starts a thread calling an exported function with arguments from `args`; returns its handle. */
@@ -181,8 +195,8 @@ export function defineFunction(
   const value = new Extern(EXTERN_FUNC);
   const moduleName = text(module, moduleLength);
   const funcName = text(name, nameLength);
-  value.func = store.hostFunction(type, new EmbedderFunction(id), moduleName + "." + funcName);
-  store.define(moduleName, funcName, value);
+  value.func = engineStore.hostFunction(type, new EmbedderFunction(id), moduleName + "." + funcName);
+  engineStore.define(moduleName, funcName, value);
 }
 
 export function defineGlobal(
@@ -190,7 +204,7 @@ export function defineGlobal(
 ): void {
   const value = new Extern(EXTERN_GLOBAL);
   value.global = new GlobalInst(new GlobalType(type, mutable), bits);
-  store.define(text(module, moduleLength), text(name, nameLength), value);
+  engineStore.define(text(module, moduleLength), text(name, nameLength), value);
 }
 
 export function defineTable(
@@ -198,7 +212,7 @@ export function defineTable(
 ): void {
   const value = new Extern(EXTERN_TABLE);
   value.table = new TableInst(new TableType(elemType, new SizeLimits(min, max, hasMax)), min, limits.maxTableSize, 0);
-  store.define(text(module, moduleLength), text(name, nameLength), value);
+  engineStore.define(text(module, moduleLength), text(name, nameLength), value);
 }
 
 export function defineMemory(
@@ -206,7 +220,7 @@ export function defineMemory(
 ): void {
   const value = new Extern(EXTERN_MEMORY);
   value.memory = new MemoryInst(min, max, hasMax, limits.maxMemoryPages);
-  store.define(text(module, moduleLength), text(name, nameLength), value);
+  engineStore.define(text(module, moduleLength), text(name, nameLength), value);
 }
 
 export { HOST_BLOCK, HOST_DONE };
