@@ -2,7 +2,7 @@
 # tests and tools (the kernel build compiles the same sources into itself).
 ENGINE_SOURCES := $(wildcard kernel/wasm/*.ts)
 
-.PHONY: engine engine-spec
+.PHONY: engine engine-spec engine-spec-native
 engine: out/engine/engine.wasm
 
 out/engine/engine.wasm: $(ENGINE_SOURCES) asconfig.json
@@ -26,3 +26,7 @@ out/engine/engine.c out/engine/engine.h &: out/engine/engine.wasm
 
 out/engine/atoll-run: out/engine/engine.c out/engine/engine.h tools/spec/native/atoll-run.c
 	gcc $(ENGINE_NATIVE_CFLAGS) -o $@ tools/spec/native/atoll-run.c out/engine/engine.c $(WASM2C_RUNTIME)/wasm-rt-impl.c -lm
+
+# The same suite on atoll-run.
+engine-spec-native: engine-native
+	node_modules/.bin/tsx tools/spec/main.ts --native

@@ -20,6 +20,18 @@ export interface ScriptResult {
 
 const wabt = await wabtInit();
 
+/** Assembles a text-format module file with wabt; null when the text is malformed. */
+export function assembleText(path: string): Uint8Array | null {
+  try {
+    const parsed = wabt.parseWat(basename(path), readFileSync(path, "utf8"));
+    const binary = parsed.toBinary({}).buffer;
+    parsed.destroy();
+    return binary;
+  } catch {
+    return null;
+  }
+}
+
 /** The `spectest` module every script may import from. */
 function defineSpectest(engine: Engine): void {
   const print = (params: string[]) => engine.defineFunction("spectest", params.length ? `print_${params.join("_")}` : "print",
@@ -44,14 +56,14 @@ function defineSpectest(engine: Engine): void {
 }
 
 /** A JSON argument as a 64-bit slot: references are 0 for null, else value + 1. */
-function toSlot(v: Value): bigint {
+export function toSlot(v: Value): bigint {
   const text = v.value as string;
   if (v.type === "funcref" || v.type === "externref") return text === "null" ? 0n : BigInt(text) + 1n;
   return BigInt(text);
 }
 
 /** Why `actual` does not match `expected`, or null when it does (bit-exact; NaN classes for floats). */
-function mismatch(expected: Value, actual: bigint): string | null {
+export function mismatch(expected: Value, actual: bigint): string | null {
   const text = expected.value as string | undefined;
   const bits = expected.type === "i32" || expected.type === "f32" ? actual & 0xffffffffn : actual;
   if (expected.type === "f32" && text?.startsWith("nan:")) {
@@ -71,6 +83,32 @@ function mismatch(expected: Value, actual: bigint): string | null {
   return want === bits ? null : `expected ${expected.type} ${text}, got ${bits}`;
 }
 
+/** How a rejection command's module must fail. */
+export function expectedFailure(c: Command): "load" | "link" | "trap" {
+  return c.type === "assert_unlinkable" ? "link" : c.type === "assert_uninstantiable" ? "trap" : "load";
+}
+
+export function emptyResult(name: string): ScriptResult {
+  return { name, passed: {}, failed: {}, failures: [] };
+}
+
+/** Adds one command's outcome (null for a pass) to the counts. */
+export function countOutcome(r: ScriptResult, kind: string, failure: string | null, line: number): void {
+  const table = failure === null ? r.passed : r.failed;
+  table[kind] = (table[kind] ?? 0) + 1;
+  if (failure !== null) r.failures.push(`line ${line} ${kind}: ${failure}`);
+}
+
+/** Checks the results of an assert_return. */
+export function checkResults(expected: Value[], results: bigint[]): string | null {
+  if (results.length !== expected.length) return `got ${results.length} results, expected ${expected.length}`;
+  for (let i = 0; i < results.length; i++) {
+    const problem = mismatch(expected[i], results[i]);
+    if (problem !== null) return `result ${i}: ${problem}`;
+  }
+  return null;
+}
+
 class ScriptRunner {
   engine = new Engine();
   instances = new Map<string, number>();
@@ -78,14 +116,8 @@ class ScriptRunner {
   result: ScriptResult;
 
   constructor(public dir: string, name: string) {
-    this.result = { name, passed: {}, failed: {}, failures: [] };
+    this.result = emptyResult(name);
     defineSpectest(this.engine);
-  }
-
-  private count(kind: string, failure: string | null, line: number): void {
-    const table = failure === null ? this.result.passed : this.result.failed;
-    table[kind] = (table[kind] ?? 0) + 1;
-    if (failure !== null) this.result.failures.push(`line ${line} ${kind}: ${failure}`);
   }
 
   private bytes(file: string): Uint8Array {
@@ -124,22 +156,15 @@ class ScriptRunner {
       return `module instantiated, expected "${c.text}"`;
     } catch (e) {
       if (!(e instanceof EngineError)) throw e;
-      const wanted = c.type === "assert_unlinkable" ? "link" : c.type === "assert_uninstantiable" ? "trap" : "load";
+      const wanted = expectedFailure(c);
       return e.kind === wanted ? null : `failed as ${e.kind} ("${e.message}"), expected ${wanted} "${c.text}"`;
     }
   }
 
   /** Text-format modules are rejected by the text parser; any it accepts must then fail to load. */
   private expectTextRejected(c: Command): string | null {
-    const source = readFileSync(join(this.dir, c.filename!), "utf8");
-    let binary: Uint8Array;
-    try {
-      const parsed = wabt.parseWat(c.filename!, source);
-      binary = parsed.toBinary({}).buffer;
-      parsed.destroy();
-    } catch {
-      return null;
-    }
+    const binary = assembleText(join(this.dir, c.filename!));
+    if (binary === null) return null;
     try {
       this.engine.load(binary);
       return `text module accepted, expected "${c.text}"`;
@@ -159,14 +184,7 @@ class ScriptRunner {
   }
 
   private expectReturn(c: Command): string | null {
-    const results = this.perform(c.action!);
-    const expected = c.expected ?? [];
-    if (results.length !== expected.length) return `got ${results.length} results, expected ${expected.length}`;
-    for (let i = 0; i < results.length; i++) {
-      const problem = mismatch(expected[i], results[i]);
-      if (problem !== null) return `result ${i}: ${problem}`;
-    }
-    return null;
+    return checkResults(c.expected ?? [], this.perform(c.action!));
   }
 
   private instantiate(c: Command): string | null {
@@ -195,7 +213,7 @@ class ScriptRunner {
       }
       return `unknown command type ${c.type}`;
     });
-    this.count(c.type, outcome, c.line);
+    countOutcome(this.result, c.type, outcome, c.line);
   }
 }
 

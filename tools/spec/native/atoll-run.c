@@ -10,11 +10,11 @@
  *       reads spec-test commands on stdin, one per line, and answers each
  *       with one line (used by tools/spec to run scripts natively):
  *         module NAME FILE         -> ok | load|link|trap MESSAGE
- *         register AS NAME         -> ok
+ *         register AS NAME         -> ok  (AS encoded like FIELD)
  *         invoke NAME FIELD ARGS.. -> ok RESULTS.. | trap MESSAGE
  *         get NAME FIELD           -> ok VALUE
- *       NAME is a module name or "-" for the latest module, FIELD is hex
- *       UTF-8, values are 64-bit hex slots.
+ *       NAME is a module name or "-" for the latest module, FIELD is "x"
+ *       then its UTF-8 bytes in hex, values are 64-bit hex slots.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -32,9 +32,15 @@
 
 static Z_engine_instance_t engine;
 
+static void print_string(FILE *out, u32 ptr);
+
 void Z_envZ_abort(struct Z_env_instance_t *env, u32 msg, u32 file, u32 line, u32 col) {
-  (void)env; (void)msg; (void)file;
-  fprintf(stderr, "atoll-run: engine aborted at line %u:%u\n", line, col);
+  (void)env;
+  fputs("atoll-run: engine aborted: ", stderr);
+  if (msg) print_string(stderr, msg);
+  fputs(" at ", stderr);
+  if (file) print_string(stderr, file);
+  fprintf(stderr, ":%u:%u\n", line, col);
   exit(4);
 }
 
@@ -211,11 +217,15 @@ static void batch_invoke(char *rest) {
   char *name = strtok(rest, " \n");
   char *field_hex = strtok(NULL, " \n");
   char field[1024];
-  size_t field_length = unhex(field_hex ? field_hex : "", field);
+  size_t field_length = unhex(field_hex ? field_hex + 1 : "", field);
   u64 args[256];
   u32 nargs = 0;
   for (char *a; (a = strtok(NULL, " \n")) && nargs < 256;) args[nargs++] = strtoull(a, NULL, 16);
   int instance = find_instance(name ? name : "-");
+  if (instance < 0) {
+    puts("error unknown module");
+    return;
+  }
   u32 thread;
   u32 status = call_export(instance, field, field_length, args, nargs, &thread);
   if (status == THREAD_TRAPPED) {
@@ -236,9 +246,14 @@ static void batch_get(char *rest) {
   char *name = strtok(rest, " \n");
   char *field_hex = strtok(NULL, " \n");
   char field[1024];
-  size_t field_length = unhex(field_hex ? field_hex : "", field);
+  size_t field_length = unhex(field_hex ? field_hex + 1 : "", field);
+  int instance = find_instance(name ? name : "-");
+  if (instance < 0) {
+    puts("error unknown module");
+    return;
+  }
   u32 name_ptr = copy_in(field, field_length);
-  u64 value = Z_engineZ_globalValue(&engine, (u32)find_instance(name), name_ptr, (u32)field_length);
+  u64 value = Z_engineZ_globalValue(&engine, (u32)instance, name_ptr, (u32)field_length);
   Z_engineZ_free(&engine, name_ptr);
   printf("ok %" PRIx64 "\n", value);
 }
@@ -257,10 +272,17 @@ static void batch_module(char *rest) {
 }
 
 static void batch_register(char *rest) {
-  char *as = strtok(rest, " \n");
+  char *as_hex = strtok(rest, " \n");
   char *name = strtok(NULL, " \n");
-  u32 as_ptr = copy_in(as, strlen(as));
-  Z_engineZ_register(&engine, (u32)find_instance(name), as_ptr, (u32)strlen(as));
+  char as[1024];
+  size_t as_length = unhex(as_hex ? as_hex + 1 : "", as);
+  int instance = find_instance(name ? name : "-");
+  if (instance < 0) {
+    puts("error unknown module");
+    return;
+  }
+  u32 as_ptr = copy_in(as, as_length);
+  Z_engineZ_register(&engine, (u32)instance, as_ptr, (u32)as_length);
   Z_engineZ_free(&engine, as_ptr);
   puts("ok");
 }
