@@ -184,7 +184,8 @@ export class Thread {
     while (true) {
       const opcode = load<i32>(ip);
       switch (opcode) {
-        case op.OP_UNREACHABLE: {
+        case op.OP_UNREACHABLE:
+        default: {
           this.ip = ip; this.sp = sp;
           return this.trap(TRAP_UNREACHABLE);
         }
@@ -341,26 +342,29 @@ export class Thread {
           ip += 8;
           break;
         }
-        case 0x28: case 0x29: case 0x2a: case 0x2b: case 0x2c: case 0x2d: case 0x2e: case 0x2f:
-        case 0x30: case 0x31: case 0x32: case 0x33: case 0x34: case 0x35: {
-          const ea = <u64>load<u32>(sp - 8) + <u64>load<u32>(ip, 4);
-          if (!loadValue(opcode, sp - 8, memBase, ea, memLen)) {
-            this.ip = ip; this.sp = sp;
-            return this.trap(TRAP_MEMORY_BOUNDS);
-          }
-          ip += 8;
-          break;
-        }
-        case 0x36: case 0x37: case 0x38: case 0x39: case 0x3a: case 0x3b: case 0x3c: case 0x3d: case 0x3e: {
-          sp -= 16;
-          const ea = <u64>load<u32>(sp) + <u64>load<u32>(ip, 4);
-          if (!storeValue(opcode, sp + 8, memBase, ea, memLen)) {
-            this.ip = ip; this.sp = sp;
-            return this.trap(TRAP_MEMORY_BOUNDS);
-          }
-          ip += 8;
-          break;
-        }
+        case 0x28: { const ea = <u64>load<u32>(sp - 8) + <u64>load<u32>(ip, 4); if (ea + 4 > memLen) { this.ip = ip; this.sp = sp; return this.trap(TRAP_MEMORY_BOUNDS); } store<i32>(sp - 8, load<i32>(memBase + <usize>ea)); ip += 8; break; }
+        case 0x29: { const ea = <u64>load<u32>(sp - 8) + <u64>load<u32>(ip, 4); if (ea + 8 > memLen) { this.ip = ip; this.sp = sp; return this.trap(TRAP_MEMORY_BOUNDS); } store<i64>(sp - 8, load<i64>(memBase + <usize>ea)); ip += 8; break; }
+        case 0x2a: { const ea = <u64>load<u32>(sp - 8) + <u64>load<u32>(ip, 4); if (ea + 4 > memLen) { this.ip = ip; this.sp = sp; return this.trap(TRAP_MEMORY_BOUNDS); } store<i32>(sp - 8, load<i32>(memBase + <usize>ea)); ip += 8; break; }
+        case 0x2b: { const ea = <u64>load<u32>(sp - 8) + <u64>load<u32>(ip, 4); if (ea + 8 > memLen) { this.ip = ip; this.sp = sp; return this.trap(TRAP_MEMORY_BOUNDS); } store<i64>(sp - 8, load<i64>(memBase + <usize>ea)); ip += 8; break; }
+        case 0x2c: { const ea = <u64>load<u32>(sp - 8) + <u64>load<u32>(ip, 4); if (ea + 1 > memLen) { this.ip = ip; this.sp = sp; return this.trap(TRAP_MEMORY_BOUNDS); } store<i32>(sp - 8, load<i8>(memBase + <usize>ea)); ip += 8; break; }
+        case 0x2d: { const ea = <u64>load<u32>(sp - 8) + <u64>load<u32>(ip, 4); if (ea + 1 > memLen) { this.ip = ip; this.sp = sp; return this.trap(TRAP_MEMORY_BOUNDS); } store<i32>(sp - 8, load<u8>(memBase + <usize>ea)); ip += 8; break; }
+        case 0x2e: { const ea = <u64>load<u32>(sp - 8) + <u64>load<u32>(ip, 4); if (ea + 2 > memLen) { this.ip = ip; this.sp = sp; return this.trap(TRAP_MEMORY_BOUNDS); } store<i32>(sp - 8, load<i16>(memBase + <usize>ea)); ip += 8; break; }
+        case 0x2f: { const ea = <u64>load<u32>(sp - 8) + <u64>load<u32>(ip, 4); if (ea + 2 > memLen) { this.ip = ip; this.sp = sp; return this.trap(TRAP_MEMORY_BOUNDS); } store<i32>(sp - 8, load<u16>(memBase + <usize>ea)); ip += 8; break; }
+        case 0x30: { const ea = <u64>load<u32>(sp - 8) + <u64>load<u32>(ip, 4); if (ea + 1 > memLen) { this.ip = ip; this.sp = sp; return this.trap(TRAP_MEMORY_BOUNDS); } store<i64>(sp - 8, load<i8>(memBase + <usize>ea)); ip += 8; break; }
+        case 0x31: { const ea = <u64>load<u32>(sp - 8) + <u64>load<u32>(ip, 4); if (ea + 1 > memLen) { this.ip = ip; this.sp = sp; return this.trap(TRAP_MEMORY_BOUNDS); } store<i64>(sp - 8, load<u8>(memBase + <usize>ea)); ip += 8; break; }
+        case 0x32: { const ea = <u64>load<u32>(sp - 8) + <u64>load<u32>(ip, 4); if (ea + 2 > memLen) { this.ip = ip; this.sp = sp; return this.trap(TRAP_MEMORY_BOUNDS); } store<i64>(sp - 8, load<i16>(memBase + <usize>ea)); ip += 8; break; }
+        case 0x33: { const ea = <u64>load<u32>(sp - 8) + <u64>load<u32>(ip, 4); if (ea + 2 > memLen) { this.ip = ip; this.sp = sp; return this.trap(TRAP_MEMORY_BOUNDS); } store<i64>(sp - 8, load<u16>(memBase + <usize>ea)); ip += 8; break; }
+        case 0x34: { const ea = <u64>load<u32>(sp - 8) + <u64>load<u32>(ip, 4); if (ea + 4 > memLen) { this.ip = ip; this.sp = sp; return this.trap(TRAP_MEMORY_BOUNDS); } store<i64>(sp - 8, load<i32>(memBase + <usize>ea)); ip += 8; break; }
+        case 0x35: { const ea = <u64>load<u32>(sp - 8) + <u64>load<u32>(ip, 4); if (ea + 4 > memLen) { this.ip = ip; this.sp = sp; return this.trap(TRAP_MEMORY_BOUNDS); } store<i64>(sp - 8, load<u32>(memBase + <usize>ea)); ip += 8; break; }
+        case 0x36: { sp -= 16; const ea = <u64>load<u32>(sp) + <u64>load<u32>(ip, 4); if (ea + 4 > memLen) { this.ip = ip; this.sp = sp; return this.trap(TRAP_MEMORY_BOUNDS); } store<i32>(memBase + <usize>ea, load<i32>(sp, 8)); ip += 8; break; }
+        case 0x37: { sp -= 16; const ea = <u64>load<u32>(sp) + <u64>load<u32>(ip, 4); if (ea + 8 > memLen) { this.ip = ip; this.sp = sp; return this.trap(TRAP_MEMORY_BOUNDS); } store<i64>(memBase + <usize>ea, load<i64>(sp, 8)); ip += 8; break; }
+        case 0x38: { sp -= 16; const ea = <u64>load<u32>(sp) + <u64>load<u32>(ip, 4); if (ea + 4 > memLen) { this.ip = ip; this.sp = sp; return this.trap(TRAP_MEMORY_BOUNDS); } store<i32>(memBase + <usize>ea, load<i32>(sp, 8)); ip += 8; break; }
+        case 0x39: { sp -= 16; const ea = <u64>load<u32>(sp) + <u64>load<u32>(ip, 4); if (ea + 8 > memLen) { this.ip = ip; this.sp = sp; return this.trap(TRAP_MEMORY_BOUNDS); } store<i64>(memBase + <usize>ea, load<i64>(sp, 8)); ip += 8; break; }
+        case 0x3a: { sp -= 16; const ea = <u64>load<u32>(sp) + <u64>load<u32>(ip, 4); if (ea + 1 > memLen) { this.ip = ip; this.sp = sp; return this.trap(TRAP_MEMORY_BOUNDS); } store<i8>(memBase + <usize>ea, load<i8>(sp, 8)); ip += 8; break; }
+        case 0x3b: { sp -= 16; const ea = <u64>load<u32>(sp) + <u64>load<u32>(ip, 4); if (ea + 2 > memLen) { this.ip = ip; this.sp = sp; return this.trap(TRAP_MEMORY_BOUNDS); } store<i16>(memBase + <usize>ea, load<i16>(sp, 8)); ip += 8; break; }
+        case 0x3c: { sp -= 16; const ea = <u64>load<u32>(sp) + <u64>load<u32>(ip, 4); if (ea + 1 > memLen) { this.ip = ip; this.sp = sp; return this.trap(TRAP_MEMORY_BOUNDS); } store<i8>(memBase + <usize>ea, load<i8>(sp, 8)); ip += 8; break; }
+        case 0x3d: { sp -= 16; const ea = <u64>load<u32>(sp) + <u64>load<u32>(ip, 4); if (ea + 2 > memLen) { this.ip = ip; this.sp = sp; return this.trap(TRAP_MEMORY_BOUNDS); } store<i16>(memBase + <usize>ea, load<i16>(sp, 8)); ip += 8; break; }
+        case 0x3e: { sp -= 16; const ea = <u64>load<u32>(sp) + <u64>load<u32>(ip, 4); if (ea + 4 > memLen) { this.ip = ip; this.sp = sp; return this.trap(TRAP_MEMORY_BOUNDS); } store<i32>(memBase + <usize>ea, load<i32>(sp, 8)); ip += 8; break; }
         case op.OP_MEMORY_SIZE: {
           store<i32>(sp, mem!.pages);
           sp += 8;
@@ -428,16 +432,140 @@ export class Thread {
           ip += opcode == op.OP_TABLE_INIT || opcode == op.OP_TABLE_COPY ? 12 : 8;
           break;
         }
-        default: {
-          // Everything left is a numeric instruction: 0x45..0xC4 and 0xE0..0xE7.
-          const trap = numeric.execute(opcode, sp);
-          if (trap > 0) {
-            this.ip = ip; this.sp = sp;
-            return this.trap(trap);
-          }
-          sp += <usize>trap;
-          ip += 4;
-        }
+        // The numeric instructions: 0x45..0xC4 and the saturating truncations 0xE0..0xE7.
+        case 0x45: { const a = load<i32>(sp - 8); store<i32>(sp - 8, <i32>(a == 0)); ip += 4; break; }
+        case 0x46: { const b = load<i32>(sp - 8); const a = load<i32>(sp - 16); store<i32>(sp - 16, <i32>(a == b)); sp -= 8; ip += 4; break; }
+        case 0x47: { const b = load<i32>(sp - 8); const a = load<i32>(sp - 16); store<i32>(sp - 16, <i32>(a != b)); sp -= 8; ip += 4; break; }
+        case 0x48: { const b = load<i32>(sp - 8); const a = load<i32>(sp - 16); store<i32>(sp - 16, <i32>(a < b)); sp -= 8; ip += 4; break; }
+        case 0x49: { const b = load<u32>(sp - 8); const a = load<u32>(sp - 16); store<i32>(sp - 16, <i32>(a < b)); sp -= 8; ip += 4; break; }
+        case 0x4a: { const b = load<i32>(sp - 8); const a = load<i32>(sp - 16); store<i32>(sp - 16, <i32>(a > b)); sp -= 8; ip += 4; break; }
+        case 0x4b: { const b = load<u32>(sp - 8); const a = load<u32>(sp - 16); store<i32>(sp - 16, <i32>(a > b)); sp -= 8; ip += 4; break; }
+        case 0x4c: { const b = load<i32>(sp - 8); const a = load<i32>(sp - 16); store<i32>(sp - 16, <i32>(a <= b)); sp -= 8; ip += 4; break; }
+        case 0x4d: { const b = load<u32>(sp - 8); const a = load<u32>(sp - 16); store<i32>(sp - 16, <i32>(a <= b)); sp -= 8; ip += 4; break; }
+        case 0x4e: { const b = load<i32>(sp - 8); const a = load<i32>(sp - 16); store<i32>(sp - 16, <i32>(a >= b)); sp -= 8; ip += 4; break; }
+        case 0x4f: { const b = load<u32>(sp - 8); const a = load<u32>(sp - 16); store<i32>(sp - 16, <i32>(a >= b)); sp -= 8; ip += 4; break; }
+        case 0x50: { const a = load<i64>(sp - 8); store<i32>(sp - 8, <i32>(a == 0)); ip += 4; break; }
+        case 0x51: { const b = load<i64>(sp - 8); const a = load<i64>(sp - 16); store<i32>(sp - 16, <i32>(a == b)); sp -= 8; ip += 4; break; }
+        case 0x52: { const b = load<i64>(sp - 8); const a = load<i64>(sp - 16); store<i32>(sp - 16, <i32>(a != b)); sp -= 8; ip += 4; break; }
+        case 0x53: { const b = load<i64>(sp - 8); const a = load<i64>(sp - 16); store<i32>(sp - 16, <i32>(a < b)); sp -= 8; ip += 4; break; }
+        case 0x54: { const b = load<u64>(sp - 8); const a = load<u64>(sp - 16); store<i32>(sp - 16, <i32>(a < b)); sp -= 8; ip += 4; break; }
+        case 0x55: { const b = load<i64>(sp - 8); const a = load<i64>(sp - 16); store<i32>(sp - 16, <i32>(a > b)); sp -= 8; ip += 4; break; }
+        case 0x56: { const b = load<u64>(sp - 8); const a = load<u64>(sp - 16); store<i32>(sp - 16, <i32>(a > b)); sp -= 8; ip += 4; break; }
+        case 0x57: { const b = load<i64>(sp - 8); const a = load<i64>(sp - 16); store<i32>(sp - 16, <i32>(a <= b)); sp -= 8; ip += 4; break; }
+        case 0x58: { const b = load<u64>(sp - 8); const a = load<u64>(sp - 16); store<i32>(sp - 16, <i32>(a <= b)); sp -= 8; ip += 4; break; }
+        case 0x59: { const b = load<i64>(sp - 8); const a = load<i64>(sp - 16); store<i32>(sp - 16, <i32>(a >= b)); sp -= 8; ip += 4; break; }
+        case 0x5a: { const b = load<u64>(sp - 8); const a = load<u64>(sp - 16); store<i32>(sp - 16, <i32>(a >= b)); sp -= 8; ip += 4; break; }
+        case 0x5b: { const b = load<f32>(sp - 8); const a = load<f32>(sp - 16); store<i32>(sp - 16, <i32>(a == b)); sp -= 8; ip += 4; break; }
+        case 0x5c: { const b = load<f32>(sp - 8); const a = load<f32>(sp - 16); store<i32>(sp - 16, <i32>(a != b)); sp -= 8; ip += 4; break; }
+        case 0x5d: { const b = load<f32>(sp - 8); const a = load<f32>(sp - 16); store<i32>(sp - 16, <i32>(a < b)); sp -= 8; ip += 4; break; }
+        case 0x5e: { const b = load<f32>(sp - 8); const a = load<f32>(sp - 16); store<i32>(sp - 16, <i32>(a > b)); sp -= 8; ip += 4; break; }
+        case 0x5f: { const b = load<f32>(sp - 8); const a = load<f32>(sp - 16); store<i32>(sp - 16, <i32>(a <= b)); sp -= 8; ip += 4; break; }
+        case 0x60: { const b = load<f32>(sp - 8); const a = load<f32>(sp - 16); store<i32>(sp - 16, <i32>(a >= b)); sp -= 8; ip += 4; break; }
+        case 0x61: { const b = load<f64>(sp - 8); const a = load<f64>(sp - 16); store<i32>(sp - 16, <i32>(a == b)); sp -= 8; ip += 4; break; }
+        case 0x62: { const b = load<f64>(sp - 8); const a = load<f64>(sp - 16); store<i32>(sp - 16, <i32>(a != b)); sp -= 8; ip += 4; break; }
+        case 0x63: { const b = load<f64>(sp - 8); const a = load<f64>(sp - 16); store<i32>(sp - 16, <i32>(a < b)); sp -= 8; ip += 4; break; }
+        case 0x64: { const b = load<f64>(sp - 8); const a = load<f64>(sp - 16); store<i32>(sp - 16, <i32>(a > b)); sp -= 8; ip += 4; break; }
+        case 0x65: { const b = load<f64>(sp - 8); const a = load<f64>(sp - 16); store<i32>(sp - 16, <i32>(a <= b)); sp -= 8; ip += 4; break; }
+        case 0x66: { const b = load<f64>(sp - 8); const a = load<f64>(sp - 16); store<i32>(sp - 16, <i32>(a >= b)); sp -= 8; ip += 4; break; }
+        case 0x67: { const a = load<i32>(sp - 8); store<i32>(sp - 8, clz<i32>(a)); ip += 4; break; }
+        case 0x68: { const a = load<i32>(sp - 8); store<i32>(sp - 8, ctz<i32>(a)); ip += 4; break; }
+        case 0x69: { const a = load<i32>(sp - 8); store<i32>(sp - 8, popcnt<i32>(a)); ip += 4; break; }
+        case 0x6a: { const b = load<i32>(sp - 8); const a = load<i32>(sp - 16); store<i32>(sp - 16, a + b); sp -= 8; ip += 4; break; }
+        case 0x6b: { const b = load<i32>(sp - 8); const a = load<i32>(sp - 16); store<i32>(sp - 16, a - b); sp -= 8; ip += 4; break; }
+        case 0x6c: { const b = load<i32>(sp - 8); const a = load<i32>(sp - 16); store<i32>(sp - 16, a * b); sp -= 8; ip += 4; break; }
+        case 0x6d: { const b = load<i32>(sp - 8); const a = load<i32>(sp - 16); if (b == 0) { this.ip = ip; this.sp = sp; return this.trap(TRAP_DIVIDE_BY_ZERO); } if (a == <i32>0x80000000 && b == -1) { this.ip = ip; this.sp = sp; return this.trap(TRAP_INTEGER_OVERFLOW); } store<i32>(sp - 16, a / b); sp -= 8; ip += 4; break; }
+        case 0x6e: { const b = load<u32>(sp - 8); const a = load<u32>(sp - 16); if (b == 0) { this.ip = ip; this.sp = sp; return this.trap(TRAP_DIVIDE_BY_ZERO); } store<u32>(sp - 16, a / b); sp -= 8; ip += 4; break; }
+        case 0x6f: { const b = load<i32>(sp - 8); const a = load<i32>(sp - 16); if (b == 0) { this.ip = ip; this.sp = sp; return this.trap(TRAP_DIVIDE_BY_ZERO); } store<i32>(sp - 16, b == -1 ? 0 : a % b); sp -= 8; ip += 4; break; }
+        case 0x70: { const b = load<u32>(sp - 8); const a = load<u32>(sp - 16); if (b == 0) { this.ip = ip; this.sp = sp; return this.trap(TRAP_DIVIDE_BY_ZERO); } store<u32>(sp - 16, a % b); sp -= 8; ip += 4; break; }
+        case 0x71: { const b = load<i32>(sp - 8); const a = load<i32>(sp - 16); store<i32>(sp - 16, a & b); sp -= 8; ip += 4; break; }
+        case 0x72: { const b = load<i32>(sp - 8); const a = load<i32>(sp - 16); store<i32>(sp - 16, a | b); sp -= 8; ip += 4; break; }
+        case 0x73: { const b = load<i32>(sp - 8); const a = load<i32>(sp - 16); store<i32>(sp - 16, a ^ b); sp -= 8; ip += 4; break; }
+        case 0x74: { const b = load<i32>(sp - 8); const a = load<i32>(sp - 16); store<i32>(sp - 16, a << b); sp -= 8; ip += 4; break; }
+        case 0x75: { const b = load<i32>(sp - 8); const a = load<i32>(sp - 16); store<i32>(sp - 16, a >> b); sp -= 8; ip += 4; break; }
+        case 0x76: { const b = load<u32>(sp - 8); const a = load<u32>(sp - 16); store<u32>(sp - 16, a >>> b); sp -= 8; ip += 4; break; }
+        case 0x77: { const b = load<i32>(sp - 8); const a = load<i32>(sp - 16); store<i32>(sp - 16, rotl<i32>(a, b)); sp -= 8; ip += 4; break; }
+        case 0x78: { const b = load<i32>(sp - 8); const a = load<i32>(sp - 16); store<i32>(sp - 16, rotr<i32>(a, b)); sp -= 8; ip += 4; break; }
+        case 0x79: { const a = load<i64>(sp - 8); store<i64>(sp - 8, clz<i64>(a)); ip += 4; break; }
+        case 0x7a: { const a = load<i64>(sp - 8); store<i64>(sp - 8, ctz<i64>(a)); ip += 4; break; }
+        case 0x7b: { const a = load<i64>(sp - 8); store<i64>(sp - 8, popcnt<i64>(a)); ip += 4; break; }
+        case 0x7c: { const b = load<i64>(sp - 8); const a = load<i64>(sp - 16); store<i64>(sp - 16, a + b); sp -= 8; ip += 4; break; }
+        case 0x7d: { const b = load<i64>(sp - 8); const a = load<i64>(sp - 16); store<i64>(sp - 16, a - b); sp -= 8; ip += 4; break; }
+        case 0x7e: { const b = load<i64>(sp - 8); const a = load<i64>(sp - 16); store<i64>(sp - 16, a * b); sp -= 8; ip += 4; break; }
+        case 0x7f: { const b = load<i64>(sp - 8); const a = load<i64>(sp - 16); if (b == 0) { this.ip = ip; this.sp = sp; return this.trap(TRAP_DIVIDE_BY_ZERO); } if (a == <i64>0x8000000000000000 && b == -1) { this.ip = ip; this.sp = sp; return this.trap(TRAP_INTEGER_OVERFLOW); } store<i64>(sp - 16, a / b); sp -= 8; ip += 4; break; }
+        case 0x80: { const b = load<u64>(sp - 8); const a = load<u64>(sp - 16); if (b == 0) { this.ip = ip; this.sp = sp; return this.trap(TRAP_DIVIDE_BY_ZERO); } store<u64>(sp - 16, a / b); sp -= 8; ip += 4; break; }
+        case 0x81: { const b = load<i64>(sp - 8); const a = load<i64>(sp - 16); if (b == 0) { this.ip = ip; this.sp = sp; return this.trap(TRAP_DIVIDE_BY_ZERO); } store<i64>(sp - 16, b == -1 ? 0 : a % b); sp -= 8; ip += 4; break; }
+        case 0x82: { const b = load<u64>(sp - 8); const a = load<u64>(sp - 16); if (b == 0) { this.ip = ip; this.sp = sp; return this.trap(TRAP_DIVIDE_BY_ZERO); } store<u64>(sp - 16, a % b); sp -= 8; ip += 4; break; }
+        case 0x83: { const b = load<i64>(sp - 8); const a = load<i64>(sp - 16); store<i64>(sp - 16, a & b); sp -= 8; ip += 4; break; }
+        case 0x84: { const b = load<i64>(sp - 8); const a = load<i64>(sp - 16); store<i64>(sp - 16, a | b); sp -= 8; ip += 4; break; }
+        case 0x85: { const b = load<i64>(sp - 8); const a = load<i64>(sp - 16); store<i64>(sp - 16, a ^ b); sp -= 8; ip += 4; break; }
+        case 0x86: { const b = load<i64>(sp - 8); const a = load<i64>(sp - 16); store<i64>(sp - 16, a << b); sp -= 8; ip += 4; break; }
+        case 0x87: { const b = load<i64>(sp - 8); const a = load<i64>(sp - 16); store<i64>(sp - 16, a >> b); sp -= 8; ip += 4; break; }
+        case 0x88: { const b = load<u64>(sp - 8); const a = load<u64>(sp - 16); store<u64>(sp - 16, a >>> b); sp -= 8; ip += 4; break; }
+        case 0x89: { const b = load<i64>(sp - 8); const a = load<i64>(sp - 16); store<i64>(sp - 16, rotl<i64>(a, b)); sp -= 8; ip += 4; break; }
+        case 0x8a: { const b = load<i64>(sp - 8); const a = load<i64>(sp - 16); store<i64>(sp - 16, rotr<i64>(a, b)); sp -= 8; ip += 4; break; }
+        case 0x8b: { const a = load<f32>(sp - 8); store<f32>(sp - 8, abs<f32>(a)); ip += 4; break; }
+        case 0x8c: { const a = load<f32>(sp - 8); store<f32>(sp - 8, -a); ip += 4; break; }
+        case 0x8d: { const a = load<f32>(sp - 8); store<f32>(sp - 8, ceil<f32>(a)); ip += 4; break; }
+        case 0x8e: { const a = load<f32>(sp - 8); store<f32>(sp - 8, floor<f32>(a)); ip += 4; break; }
+        case 0x8f: { const a = load<f32>(sp - 8); store<f32>(sp - 8, trunc<f32>(a)); ip += 4; break; }
+        case 0x90: { const a = load<f32>(sp - 8); store<f32>(sp - 8, nearest<f32>(a)); ip += 4; break; }
+        case 0x91: { const a = load<f32>(sp - 8); store<f32>(sp - 8, sqrt<f32>(a)); ip += 4; break; }
+        case 0x92: { const b = load<f32>(sp - 8); const a = load<f32>(sp - 16); store<f32>(sp - 16, a + b); sp -= 8; ip += 4; break; }
+        case 0x93: { const b = load<f32>(sp - 8); const a = load<f32>(sp - 16); store<f32>(sp - 16, a - b); sp -= 8; ip += 4; break; }
+        case 0x94: { const b = load<f32>(sp - 8); const a = load<f32>(sp - 16); store<f32>(sp - 16, a * b); sp -= 8; ip += 4; break; }
+        case 0x95: { const b = load<f32>(sp - 8); const a = load<f32>(sp - 16); store<f32>(sp - 16, a / b); sp -= 8; ip += 4; break; }
+        case 0x96: { const b = load<f32>(sp - 8); const a = load<f32>(sp - 16); store<f32>(sp - 16, min<f32>(a, b)); sp -= 8; ip += 4; break; }
+        case 0x97: { const b = load<f32>(sp - 8); const a = load<f32>(sp - 16); store<f32>(sp - 16, max<f32>(a, b)); sp -= 8; ip += 4; break; }
+        case 0x98: { const b = load<f32>(sp - 8); const a = load<f32>(sp - 16); store<f32>(sp - 16, copysign<f32>(a, b)); sp -= 8; ip += 4; break; }
+        case 0x99: { const a = load<f64>(sp - 8); store<f64>(sp - 8, abs<f64>(a)); ip += 4; break; }
+        case 0x9a: { const a = load<f64>(sp - 8); store<f64>(sp - 8, -a); ip += 4; break; }
+        case 0x9b: { const a = load<f64>(sp - 8); store<f64>(sp - 8, ceil<f64>(a)); ip += 4; break; }
+        case 0x9c: { const a = load<f64>(sp - 8); store<f64>(sp - 8, floor<f64>(a)); ip += 4; break; }
+        case 0x9d: { const a = load<f64>(sp - 8); store<f64>(sp - 8, trunc<f64>(a)); ip += 4; break; }
+        case 0x9e: { const a = load<f64>(sp - 8); store<f64>(sp - 8, nearest<f64>(a)); ip += 4; break; }
+        case 0x9f: { const a = load<f64>(sp - 8); store<f64>(sp - 8, sqrt<f64>(a)); ip += 4; break; }
+        case 0xa0: { const b = load<f64>(sp - 8); const a = load<f64>(sp - 16); store<f64>(sp - 16, a + b); sp -= 8; ip += 4; break; }
+        case 0xa1: { const b = load<f64>(sp - 8); const a = load<f64>(sp - 16); store<f64>(sp - 16, a - b); sp -= 8; ip += 4; break; }
+        case 0xa2: { const b = load<f64>(sp - 8); const a = load<f64>(sp - 16); store<f64>(sp - 16, a * b); sp -= 8; ip += 4; break; }
+        case 0xa3: { const b = load<f64>(sp - 8); const a = load<f64>(sp - 16); store<f64>(sp - 16, a / b); sp -= 8; ip += 4; break; }
+        case 0xa4: { const b = load<f64>(sp - 8); const a = load<f64>(sp - 16); store<f64>(sp - 16, min<f64>(a, b)); sp -= 8; ip += 4; break; }
+        case 0xa5: { const b = load<f64>(sp - 8); const a = load<f64>(sp - 16); store<f64>(sp - 16, max<f64>(a, b)); sp -= 8; ip += 4; break; }
+        case 0xa6: { const b = load<f64>(sp - 8); const a = load<f64>(sp - 16); store<f64>(sp - 16, copysign<f64>(a, b)); sp -= 8; ip += 4; break; }
+        case 0xa7: ip += 4; break; // i32.wrap_i64: the low half of the slot already holds the result
+        case 0xa8: { const a = load<f32>(sp - 8); if (a != a) { this.ip = ip; this.sp = sp; return this.trap(TRAP_INVALID_CONVERSION); } if (!(a >= <f32>-2147483648.0 && a < <f32>2147483648.0)) { this.ip = ip; this.sp = sp; return this.trap(TRAP_INTEGER_OVERFLOW); } store<i32>(sp - 8, <i32>a); ip += 4; break; }
+        case 0xa9: { const a = load<f32>(sp - 8); if (a != a) { this.ip = ip; this.sp = sp; return this.trap(TRAP_INVALID_CONVERSION); } if (!(a > <f32>-1.0 && a < <f32>4294967296.0)) { this.ip = ip; this.sp = sp; return this.trap(TRAP_INTEGER_OVERFLOW); } store<u32>(sp - 8, <u32>a); ip += 4; break; }
+        case 0xaa: { const a = load<f64>(sp - 8); if (a != a) { this.ip = ip; this.sp = sp; return this.trap(TRAP_INVALID_CONVERSION); } if (!(a > <f64>-2147483649.0 && a < <f64>2147483648.0)) { this.ip = ip; this.sp = sp; return this.trap(TRAP_INTEGER_OVERFLOW); } store<i32>(sp - 8, <i32>a); ip += 4; break; }
+        case 0xab: { const a = load<f64>(sp - 8); if (a != a) { this.ip = ip; this.sp = sp; return this.trap(TRAP_INVALID_CONVERSION); } if (!(a > <f64>-1.0 && a < <f64>4294967296.0)) { this.ip = ip; this.sp = sp; return this.trap(TRAP_INTEGER_OVERFLOW); } store<u32>(sp - 8, <u32>a); ip += 4; break; }
+        case 0xae: { const a = load<f32>(sp - 8); if (a != a) { this.ip = ip; this.sp = sp; return this.trap(TRAP_INVALID_CONVERSION); } if (!(a >= <f32>-9223372036854775808.0 && a < <f32>9223372036854775808.0)) { this.ip = ip; this.sp = sp; return this.trap(TRAP_INTEGER_OVERFLOW); } store<i64>(sp - 8, <i64>a); ip += 4; break; }
+        case 0xaf: { const a = load<f32>(sp - 8); if (a != a) { this.ip = ip; this.sp = sp; return this.trap(TRAP_INVALID_CONVERSION); } if (!(a > <f32>-1.0 && a < <f32>18446744073709551616.0)) { this.ip = ip; this.sp = sp; return this.trap(TRAP_INTEGER_OVERFLOW); } store<u64>(sp - 8, <u64>a); ip += 4; break; }
+        case 0xb0: { const a = load<f64>(sp - 8); if (a != a) { this.ip = ip; this.sp = sp; return this.trap(TRAP_INVALID_CONVERSION); } if (!(a >= <f64>-9223372036854775808.0 && a < <f64>9223372036854775808.0)) { this.ip = ip; this.sp = sp; return this.trap(TRAP_INTEGER_OVERFLOW); } store<i64>(sp - 8, <i64>a); ip += 4; break; }
+        case 0xb1: { const a = load<f64>(sp - 8); if (a != a) { this.ip = ip; this.sp = sp; return this.trap(TRAP_INVALID_CONVERSION); } if (!(a > <f64>-1.0 && a < <f64>18446744073709551616.0)) { this.ip = ip; this.sp = sp; return this.trap(TRAP_INTEGER_OVERFLOW); } store<u64>(sp - 8, <u64>a); ip += 4; break; }
+        case 0xac: { const a = load<i32>(sp - 8); store<i64>(sp - 8, <i64>a); ip += 4; break; }
+        case 0xad: { const a = load<u32>(sp - 8); store<u64>(sp - 8, <u64>a); ip += 4; break; }
+        case 0xb2: { const a = load<i32>(sp - 8); store<f32>(sp - 8, <f32>a); ip += 4; break; }
+        case 0xb3: { const a = load<u32>(sp - 8); store<f32>(sp - 8, <f32>a); ip += 4; break; }
+        case 0xb4: { const a = load<i64>(sp - 8); store<f32>(sp - 8, <f32>a); ip += 4; break; }
+        case 0xb5: { const a = load<u64>(sp - 8); store<f32>(sp - 8, <f32>a); ip += 4; break; }
+        case 0xb6: { const a = load<f64>(sp - 8); store<f32>(sp - 8, <f32>a); ip += 4; break; }
+        case 0xb7: { const a = load<i32>(sp - 8); store<f64>(sp - 8, <f64>a); ip += 4; break; }
+        case 0xb8: { const a = load<u32>(sp - 8); store<f64>(sp - 8, <f64>a); ip += 4; break; }
+        case 0xb9: { const a = load<i64>(sp - 8); store<f64>(sp - 8, <f64>a); ip += 4; break; }
+        case 0xba: { const a = load<u64>(sp - 8); store<f64>(sp - 8, <f64>a); ip += 4; break; }
+        case 0xbb: { const a = load<f32>(sp - 8); store<f64>(sp - 8, <f64>a); ip += 4; break; }
+        case 0xbc: case 0xbd: case 0xbe: case 0xbf: ip += 4; break; // reinterpretations: slots hold bits
+        case 0xc0: { const a = load<i32>(sp - 8); store<i32>(sp - 8, <i32><i8>a); ip += 4; break; }
+        case 0xc1: { const a = load<i32>(sp - 8); store<i32>(sp - 8, <i32><i16>a); ip += 4; break; }
+        case 0xc2: { const a = load<i64>(sp - 8); store<i64>(sp - 8, <i64><i8>a); ip += 4; break; }
+        case 0xc3: { const a = load<i64>(sp - 8); store<i64>(sp - 8, <i64><i16>a); ip += 4; break; }
+        case 0xc4: { const a = load<i64>(sp - 8); store<i64>(sp - 8, <i64><i32>a); ip += 4; break; }
+        case 0xe0: { store<i32>(sp - 8, numeric.saturate_f32_i32(load<f32>(sp - 8))); ip += 4; break; }
+        case 0xe1: { store<u32>(sp - 8, numeric.saturate_f32_u32(load<f32>(sp - 8))); ip += 4; break; }
+        case 0xe2: { store<i32>(sp - 8, numeric.saturate_f64_i32(load<f64>(sp - 8))); ip += 4; break; }
+        case 0xe3: { store<u32>(sp - 8, numeric.saturate_f64_u32(load<f64>(sp - 8))); ip += 4; break; }
+        case 0xe4: { store<i64>(sp - 8, numeric.saturate_f32_i64(load<f32>(sp - 8))); ip += 4; break; }
+        case 0xe5: { store<u64>(sp - 8, numeric.saturate_f32_u64(load<f32>(sp - 8))); ip += 4; break; }
+        case 0xe6: { store<i64>(sp - 8, numeric.saturate_f64_i64(load<f64>(sp - 8))); ip += 4; break; }
+        case 0xe7: { store<u64>(sp - 8, numeric.saturate_f64_u64(load<f64>(sp - 8))); ip += 4; break; }
       }
     }
   }
@@ -543,38 +671,4 @@ export class Thread {
   const drop = <usize>load<u32>(imm, 4) << 3;
   memory.copy(sp - keep - drop, sp - keep, keep);
   return sp - drop;
-}
-
-/** Performs load `opcode` from `ea` into the slot at `slot`; false when out of bounds. */
-// @ts-ignore: decorator
-@inline function loadValue(opcode: i32, slot: usize, base: usize, ea: u64, length: u64): bool {
-  const p = base + <usize>ea;
-  switch (opcode) {
-    case 0x28: case 0x2a: if (ea + 4 > length) return false; store<i32>(slot, load<i32>(p)); break;
-    case 0x29: case 0x2b: if (ea + 8 > length) return false; store<i64>(slot, load<i64>(p)); break;
-    case 0x2c: if (ea + 1 > length) return false; store<i32>(slot, load<i8>(p)); break;
-    case 0x2d: if (ea + 1 > length) return false; store<i32>(slot, load<u8>(p)); break;
-    case 0x2e: if (ea + 2 > length) return false; store<i32>(slot, load<i16>(p)); break;
-    case 0x2f: if (ea + 2 > length) return false; store<i32>(slot, load<u16>(p)); break;
-    case 0x30: if (ea + 1 > length) return false; store<i64>(slot, load<i8>(p)); break;
-    case 0x31: if (ea + 1 > length) return false; store<i64>(slot, load<u8>(p)); break;
-    case 0x32: if (ea + 2 > length) return false; store<i64>(slot, load<i16>(p)); break;
-    case 0x33: if (ea + 2 > length) return false; store<i64>(slot, load<u16>(p)); break;
-    case 0x34: if (ea + 4 > length) return false; store<i64>(slot, load<i32>(p)); break;
-    default: if (ea + 4 > length) return false; store<i64>(slot, load<u32>(p));
-  }
-  return true;
-}
-
-/** Performs store `opcode` of the slot at `slot` to `ea`; false when out of bounds. */
-// @ts-ignore: decorator
-@inline function storeValue(opcode: i32, slot: usize, base: usize, ea: u64, length: u64): bool {
-  const p = base + <usize>ea;
-  switch (opcode) {
-    case 0x36: case 0x38: case 0x3e: if (ea + 4 > length) return false; store<i32>(p, load<i32>(slot)); break;
-    case 0x37: case 0x39: if (ea + 8 > length) return false; store<i64>(p, load<i64>(slot)); break;
-    case 0x3a: case 0x3c: if (ea + 1 > length) return false; store<i8>(p, load<i8>(slot)); break;
-    default: if (ea + 2 > length) return false; store<i16>(p, load<i16>(slot));
-  }
-  return true;
 }
