@@ -12,6 +12,8 @@ FONT := /usr/share/consolefonts/Lat15-Terminus16.psf.gz
 
 KERNEL_SOURCES := $(shell find kernel -name '*.ts' ! -name '*.generated.ts')
 FONT_DATA := kernel/console/font-data.generated.ts
+INTERFACE_CONSTANTS := kernel/ipc/interfaces.generated.ts
+INTERFACE_DEFINITIONS := $(wildcard interfaces/*.interface)
 BOOT_ASM := boot/multiboot2.S boot/interrupts.S
 BOOT_C := boot/runtime.c boot/primitives.c
 BOOT_HEADERS := $(wildcard boot/include/*.h) boot/glue.h
@@ -22,7 +24,7 @@ BOOT_HEADERS := $(wildcard boot/include/*.h) boot/glue.h
 KERNEL_CFLAGS := -O2 -std=gnu11 -ffreestanding -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
 	-Iboot/include -I$(OUT)/include -I$(OUT) -Iboot \
 	-fno-pic -fno-pie -fno-stack-protector -mno-red-zone -mcmodel=small -fcf-protection=none \
-	-fno-asynchronous-unwind-tables -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -frounding-math -fno-optimize-sibling-calls \
+	-fno-asynchronous-unwind-tables -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -frounding-math -fno-math-errno -fno-optimize-sibling-calls \
 	-fno-tree-loop-distribute-patterns -fno-inline-functions-called-once \
 	-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0
 # Warnings for our C only; the wasm2c output is generated.
@@ -40,7 +42,10 @@ iso: $(OUT)/atoll.iso
 $(FONT_DATA): tools/build/gen-font.ts
 	$(TSX) tools/build/gen-font.ts $(FONT) $@
 
-$(OUT)/kernel.wasm: $(KERNEL_SOURCES) $(FONT_DATA) asconfig.json package.json
+$(INTERFACE_CONSTANTS): $(INTERFACE_DEFINITIONS) $(wildcard tools/interfaces/*.ts)
+	$(TSX) tools/interfaces/generate-kernel.ts $@
+
+$(OUT)/kernel.wasm: $(KERNEL_SOURCES) $(FONT_DATA) $(INTERFACE_CONSTANTS) asconfig.json package.json
 	@mkdir -p $(OUT)
 	$(ASC) kernel/main.ts --config asconfig.json --target kernel
 
@@ -56,11 +61,11 @@ $(OUT)/boot/%.o: boot/%.S
 	@mkdir -p $(dir $@)
 	$(CC) -c -o $@ $<
 
-$(OUT)/boot/%.o: boot/%.c $(OUT)/kernel.h $(OUT)/include/wasm-rt.h $(BOOT_HEADERS)
+$(OUT)/boot/%.o: boot/%.c $(OUT)/kernel.h $(OUT)/include/wasm-rt.h $(BOOT_HEADERS) Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(BOOT_CFLAGS) -c -o $@ $<
 
-$(OUT)/kernel.o: $(OUT)/kernel.c $(OUT)/kernel.h $(OUT)/include/wasm-rt.h $(BOOT_HEADERS)
+$(OUT)/kernel.o: $(OUT)/kernel.c $(OUT)/kernel.h $(OUT)/include/wasm-rt.h $(BOOT_HEADERS) Makefile
 	$(CC) $(KERNEL_CFLAGS) -c -o $@ $<
 
 BOOT_OBJECTS := $(patsubst boot/%.S,$(OUT)/boot/%.o,$(BOOT_ASM)) $(patsubst boot/%.c,$(OUT)/boot/%.o,$(BOOT_C))
@@ -80,6 +85,6 @@ $(OUT)/atoll.iso: $(OUT)/atoll.elf $(OUT)/atoll.sym boot/grub.cfg tools/build/mk
 	$(TSX) tools/build/mkiso.ts $(OUT)/atoll.elf $(OUT)/atoll.sym $@
 
 clean:
-	rm -rf $(OUT) $(FONT_DATA)
+	rm -rf $(OUT) $(FONT_DATA) $(INTERFACE_CONSTANTS)
 
 -include kernel/wasm/engine.mk

@@ -15,6 +15,9 @@ import { setupScreen } from "./console/setup";
 import { freeFrameCount, ignoredBytes, initFrames, Reservation, totalFrames, FRAME_SIZE } from "./mem/frames";
 import { backRange } from "./mem/paging";
 import { cidOfPhysical } from "./identity/cid";
+import { startBootPrograms } from "./proc/boot-programs";
+import { allProcesses } from "./proc/table";
+import { runUntilIdle } from "./sched/scheduler";
 import { exceptionHandler, panic, setExitOnPanic, trapHandler } from "./panic/panic";
 import { setSymbolTable } from "./panic/symbols";
 import { calibrateTsc, nanosSinceEntry, setEntryTsc, tscTicksPerMs } from "./time/tsc";
@@ -40,6 +43,10 @@ export function kmain(magic: u32, bootInfo: u64, entryTsc: u64): void {
   reportBoot(boot, screen);
   initMemory(boot);
   log.info("ready in " + msString(nanosSinceEntry()) + " since entry (TSC " + (tscTicksPerMs() / 1000).toString() + " MHz)");
+  if (startBootPrograms(boot) > 0) {
+    runUntilIdle();
+    log.info("no runnable processes (" + allProcesses().length.toString() + " waiting)");
+  }
   afterReady(cmdline);
 }
 
@@ -64,8 +71,8 @@ function reportBoot(boot: BootInfo, screen: string): void {
   log.info("screen: " + screen);
   for (let i = 0; i < boot.modules.length; i++) {
     const m = boot.modules[i];
-    const cid = cidOfPhysical(m.start, m.end - m.start);
-    log.info("module '" + m.name + "' " + cid + " at 0x" + m.start.toString(16) + ", " + (m.end - m.start).toString() + " bytes");
+    m.cid = cidOfPhysical(m.start, m.end - m.start);
+    log.info("module '" + m.name + "' " + m.cid + " at 0x" + m.start.toString(16) + ", " + (m.end - m.start).toString() + " bytes");
   }
   if (boot.rsdp != null) log.info("ACPI RSDP v" + boot.rsdpVersion.toString() + " (" + boot.rsdp!.length.toString() + " bytes)");
   else log.warn("no ACPI RSDP from the boot loader");

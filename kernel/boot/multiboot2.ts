@@ -40,6 +40,8 @@ export class MemoryRegion {
 }
 
 export class BootModule {
+  /** Content identifier of the module's bytes, filled in once they are hashed. */
+  cid: string = "";
   constructor(public start: u64, public end: u64, public name: string) {}
 }
 

@@ -1,0 +1,51 @@
+// The boot configuration (boot module "config", written by the image
+// builder from modules/boot.conf): which programs start and what each may
+// use. By then every friendly name has been resolved, so a line reads
+//   run <cid> name=<name> grant=<interface hash>,<interface hash>...
+// A bad line is reported with its number and skipped.
+import { isHashKey } from "../ipc/hashkey";
+
+export class ProgramEntry {
+  grants: Set<string> = new Set();
+  constructor(public cid: string, public name: string) {}
+}
+
+export class BootConfig {
+  programs: ProgramEntry[] = [];
+  errors: string[] = [];
+}
+
+// Adds the program a line describes; returns what is wrong with it, or "".
+function parseLine(text: string, config: BootConfig): string {
+  const words = text.split(" ").filter((w: string): bool => w.length > 0);
+  if (words.length == 0) return "";
+  if (words[0] != "run" || words.length < 2) return "expected 'run <cid> [name=...] [grant=...]'";
+  if (!words[1].startsWith("bafkrei")) return "'" + words[1] + "' is not a module CID";
+  const entry = new ProgramEntry(words[1], words[1].substring(0, 16));
+  for (let i = 2; i < words.length; i++) {
+    const word = words[i];
+    if (word.startsWith("name=") && word.length > 5) {
+      entry.name = word.substring(5);
+      continue;
+    }
+    if (!word.startsWith("grant=")) return "unknown setting '" + word + "'";
+    const hashes = word.substring(6).split(",");
+    for (let h = 0; h < hashes.length; h++) {
+      if (!isHashKey(hashes[h])) return "'" + hashes[h] + "' is not an interface hash";
+      entry.grants.add(hashes[h]);
+    }
+  }
+  config.programs.push(entry);
+  return "";
+}
+
+export function parseBootConfig(text: string): BootConfig {
+  const config = new BootConfig();
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const hash = lines[i].indexOf("#");
+    const problem = parseLine((hash >= 0 ? lines[i].substring(0, hash) : lines[i]).trim(), config);
+    if (problem.length > 0) config.errors.push("line " + (i + 1).toString() + ": " + problem);
+  }
+  return config;
+}

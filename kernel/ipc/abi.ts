@@ -1,0 +1,47 @@
+// The system call ABI every module sees (imports from module "atoll"): flags,
+// error codes, limits and the binary layout of notifications. docs/ipc.md
+// describes it for module authors; interfaces/c/atoll.h will mirror it.
+
+/** send flags */
+export const SEND_NEEDS_ANSWER: u32 = 1;
+/** With no handler registered yet, queue the message until one registers. */
+export const SEND_ALLOW_DELAY: u32 = 2;
+/** wait flags */
+export const WAIT_BLOCK: u32 = 1;
+/** Also return interface messages and process-destroyed notifications. */
+export const WAIT_INTERFACE_MESSAGES: u32 = 2;
+/** answer flag: the payload is an error. */
+export const ANSWER_ERROR: u32 = 1;
+
+export const OK: i32 = 0;
+export const E_PERMISSION: i32 = -1;
+export const E_NO_HANDLER: i32 = -2;
+export const E_QUEUE_FULL: i32 = -3;
+export const E_TOO_LARGE: i32 = -4;
+export const E_BAD_POINTER: i32 = -5;
+export const E_BUFFER_TOO_SMALL: i32 = -6;
+export const E_UNKNOWN_MESSAGE: i32 = -7;
+export const E_TOO_MANY_PENDING: i32 = -8;
+export const E_INVALID: i32 = -9;
+
+export const MAX_MESSAGE_BYTES: u32 = 64 << 10;
+/** Notifications waiting to be read by one process. */
+export const MAX_QUEUED: i32 = 128;
+/** Messages one process may have sent and not yet had answered. */
+export const MAX_PENDING_ANSWERS: i32 = 64;
+/** Messages waiting for an interface's first handler. */
+export const MAX_DELAYED: i32 = 64;
+export const MAX_PROCESSES: i32 = 256;
+export const MAX_BUFFERS: u32 = 16;
+
+export const NOTIFY_ANSWER: u8 = 1;
+export const NOTIFY_MESSAGE: u8 = 2;
+export const NOTIFY_PROCESS_DESTROYED: u8 = 3;
+/** Layout: kind u8, status u8 (1 = error), 2 zero bytes, length u32, message id u64, payload. */
+export const ANSWER_HEADER: u32 = 16;
+/** Layout: kind u8, flags u8 (1 = needs answer), 2 zero bytes, length u32, message id u64, sender pid u64, interface hash [32], payload. */
+export const MESSAGE_HEADER: u32 = 56;
+/** Layout: kind u8, 7 zero bytes, pid u64. */
+export const DESTROYED_SIZE: u32 = 16;
+/** The largest notification: a wait buffer this big never gets E_BUFFER_TOO_SMALL. */
+export const MAX_NOTIFICATION_BYTES: u32 = MESSAGE_HEADER + MAX_MESSAGE_BYTES;

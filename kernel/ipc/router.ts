@@ -1,0 +1,183 @@
+// Message routing between processes: who handles which interface, messages
+// waiting for a first handler, answers, cancellation, and the clean-up when
+// a process ends. Every bound in kernel/ipc/abi.ts is enforced here, so a
+// flooding module gets errors while the others keep running.
+import {
+  E_NO_HANDLER, E_PERMISSION, E_QUEUE_FULL, E_TOO_MANY_PENDING, E_UNKNOWN_MESSAGE, MAX_DELAYED, MAX_PENDING_ANSWERS,
+  NOTIFY_ANSWER, NOTIFY_MESSAGE, OK, SEND_ALLOW_DELAY, SEND_NEEDS_ANSWER,
+} from "./abi";
+import { KERNEL_LOG_INTERFACE, REGISTRY_INTERFACE } from "./interfaces.generated";
+import { answerNotification, destroyedNotification, errorPayload, Message, messageNotification, Notification } from "./message";
+import { handleKernelLog, handleRegistry } from "./kernel-interfaces";
+import { Process } from "../proc/process";
+import { deliver, processByPid } from "../proc/table";
+
+let nextMessageId: u64 = 1;
+const handlers = new Map<string, Process>();
+const delayed = new Map<string, Message[]>();
+/** Messages that expect an answer and have not had one, by id. */
+const inFlight = new Map<u64, Message>();
+/** Which process a delivered message went to, by id. */
+const deliveredTo = new Map<u64, u64>();
+
+export function handlerOf(key: string): Process | null {
+  return handlers.has(key) ? handlers.get(key) : null;
+}
+
+/** Sends `payload` to the interface `key`; returns the message id (>= 1) or an error (< 0). */
+export function send(sender: Process, key: string, payload: Uint8Array, flags: u32): i64 {
+  if (!sender.grants.has(key)) return E_PERMISSION;
+  const needsAnswer = (flags & SEND_NEEDS_ANSWER) != 0;
+  if (needsAnswer && sender.awaiting.size >= MAX_PENDING_ANSWERS) return E_TOO_MANY_PENDING;
+  const m = new Message(nextMessageId, key, sender.pid, needsAnswer, payload);
+  if (key == REGISTRY_INTERFACE || key == KERNEL_LOG_INTERFACE) {
+    nextMessageId++;
+    if (needsAnswer) sender.awaiting.add(m.id);
+    if (key == REGISTRY_INTERFACE) handleRegistry(sender, m);
+    else handleKernelLog(sender, m);
+    return <i64>m.id;
+  }
+  const handler = handlerOf(key);
+  if (handler === null) {
+    if ((flags & SEND_ALLOW_DELAY) == 0) return E_NO_HANDLER;
+    const waiting = delayed.has(key) ? delayed.get(key) : new Array<Message>();
+    if (waiting.length >= MAX_DELAYED) return E_QUEUE_FULL;
+    waiting.push(m);
+    delayed.set(key, waiting);
+  } else {
+    if (handler.queueFull()) return E_QUEUE_FULL;
+    deliverMessage(handler, m);
+  }
+  nextMessageId++;
+  if (needsAnswer) {
+    sender.awaiting.add(m.id);
+    inFlight.set(m.id, m);
+  }
+  return <i64>m.id;
+}
+
+function deliverMessage(handler: Process, m: Message): void {
+  const sender = processByPid(m.senderPid);
+  if (sender !== null) sender.servedBy.add(handler.pid);
+  if (m.needsAnswer) {
+    handler.toAnswer.set(m.id, m);
+    deliveredTo.set(m.id, handler.pid);
+  }
+  deliver(handler, messageNotification(m));
+}
+
+/** Answers message `id`, which `handler` received; the sender is notified if it still waits. */
+export function answer(handler: Process, id: u64, isError: bool, payload: Uint8Array): i32 {
+  if (!handler.toAnswer.has(id)) return E_UNKNOWN_MESSAGE;
+  handler.toAnswer.delete(id);
+  const m = inFlight.get(id);
+  forget(id);
+  notifySender(m.senderPid, id, isError, payload);
+  return OK;
+}
+
+/** A kernel-handled interface's answer to `sender`. */
+export function kernelAnswer(sender: Process, m: Message, isError: bool, payload: Uint8Array): void {
+  if (m.needsAnswer) notifySender(sender.pid, m.id, isError, payload);
+}
+
+function notifySender(pid: u64, id: u64, isError: bool, payload: Uint8Array): void {
+  const sender = processByPid(pid);
+  if (sender === null || !sender.awaiting.has(id)) return;
+  sender.awaiting.delete(id);
+  deliver(sender, answerNotification(id, isError, payload));
+}
+
+function forget(id: u64): void {
+  inFlight.delete(id);
+  deliveredTo.delete(id);
+}
+
+/** Withdraws a message `sender` sent and awaits; any answer is dropped. */
+export function cancel(sender: Process, id: u64): i32 {
+  if (!sender.awaiting.has(id)) return E_UNKNOWN_MESSAGE;
+  sender.awaiting.delete(id);
+  withdraw(id);
+  removeQueued(sender, NOTIFY_ANSWER, id);
+  return OK;
+}
+
+// Removes an unanswered message from wherever it is: a delay queue, or the
+// handler's queue and its to-answer list.
+function withdraw(id: u64): void {
+  if (!inFlight.has(id)) return;
+  const m = inFlight.get(id);
+  forget(id);
+  if (delayed.has(m.interfaceKey)) {
+    const waiting = delayed.get(m.interfaceKey);
+    const at = waiting.indexOf(m);
+    if (at >= 0) waiting.splice(at, 1);
+  }
+  const handler = handlerOf(m.interfaceKey);
+  if (handler !== null && handler.toAnswer.has(id)) {
+    handler.toAnswer.delete(id);
+    removeQueued(handler, NOTIFY_MESSAGE, id);
+  }
+}
+
+function removeQueued(p: Process, kind: u8, id: u64): void {
+  for (let i = 0; i < p.queue.length; i++) {
+    const n = p.queue[i];
+    if (n.kind == kind && n.messageId == id) {
+      p.queue.splice(i, 1);
+      return;
+    }
+  }
+}
+
+/** Makes `p` the handler of `key` and hands it the messages that waited; false if taken. */
+export function register(p: Process, key: string): bool {
+  if (handlers.has(key)) return false;
+  handlers.set(key, p);
+  p.handled.add(key);
+  if (delayed.has(key)) {
+    const waiting = delayed.get(key);
+    delayed.delete(key);
+    for (let i = 0; i < waiting.length; i++) deliverMessage(p, waiting[i]);
+  }
+  return true;
+}
+
+export function unregister(p: Process, key: string): bool {
+  if (!handlers.has(key) || handlers.get(key) !== p) return false;
+  handlers.delete(key);
+  p.handled.delete(key);
+  return true;
+}
+
+/**
+ * Everything the rest of the system must learn when `p` ends: its senders get
+ * error answers, its interfaces become free, what it sent is withdrawn, and
+ * the handlers that served it get a process-destroyed notification.
+ */
+export function releaseProcess(p: Process, reason: string): void {
+  const owed = p.toAnswer.values();
+  for (let i = 0; i < owed.length; i++) {
+    forget(owed[i].id);
+    notifySender(owed[i].senderPid, owed[i].id, true, errorPayload("handler '" + p.name + "' ended: " + reason));
+  }
+  p.toAnswer.clear();
+  const interfaces = p.handled.values();
+  for (let i = 0; i < interfaces.length; i++) handlers.delete(interfaces[i]);
+  p.handled.clear();
+  const sent = p.awaiting.values();
+  for (let i = 0; i < sent.length; i++) withdraw(sent[i]);
+  p.awaiting.clear();
+  const served = p.servedBy.values();
+  for (let i = 0; i < served.length; i++) {
+    const handler = processByPid(served[i]);
+    if (handler !== null && handler !== p) deliver(handler, destroyedNotification(p.pid));
+  }
+  p.servedBy.clear();
+  p.queue = new Array<Notification>();
+}
+
+/** Interfaces with a handler, for the boot log and the shell. */
+export function handledInterfaces(): string[] {
+  return handlers.keys();
+}

@@ -1,0 +1,127 @@
+// The process table: creating a process from module bytes, delivering
+// notifications (waking a process blocked in wait), and ending processes
+// with every resource they held given back.
+import { E_BUFFER_TOO_SMALL, MAX_PROCESSES, NOTIFY_MESSAGE } from "../ipc/abi";
+import { Notification } from "../ipc/message";
+import { releaseProcess } from "../ipc/router";
+import * as log from "../console/log";
+import { decodeModule } from "../wasm/decode";
+import { Thread } from "../wasm/execute";
+import { INSTANTIATE_OK, instantiate } from "../wasm/instance";
+import { Limits } from "../wasm/limits";
+import { Instance } from "../wasm/runtime";
+import { Store } from "../wasm/store";
+import { EXTERN_FUNC } from "../wasm/types";
+import { makeRunnable } from "../sched/scheduler";
+import { Process, ProcessState, WaitRequest } from "./process";
+import { defineSystemCalls, writeToModule } from "./syscalls";
+
+const processes = new Map<u64, Process>();
+let nextPid: u64 = 1;
+
+/** Resource limits of every process (documented in docs/ipc.md). */
+function processLimits(): Limits {
+  const limits = new Limits();
+  limits.maxModuleBytes = 16 << 20;
+  limits.maxMemoryPages = 1024;
+  limits.maxTableSize = 1 << 16;
+  limits.valueStackSlots = 1 << 16;
+  limits.maxCallDepth = 4096;
+  return limits;
+}
+
+export function processByPid(pid: u64): Process | null {
+  return processes.has(pid) ? processes.get(pid) : null;
+}
+
+export function allProcesses(): Process[] {
+  return processes.values();
+}
+
+export class SpawnResult {
+  constructor(public process: Process | null, public error: string) {}
+}
+
+/** Decodes, validates and instantiates a module and makes its `_start` runnable. */
+export function spawn(name: string, cid: string, bytes: usize, length: u32, grants: Set<string>): SpawnResult {
+  if (processes.size >= MAX_PROCESSES) return new SpawnResult(null, "too many processes (" + MAX_PROCESSES.toString() + ")");
+  const limits = processLimits();
+  const decoded = decodeModule(bytes, length, limits);
+  if (decoded.module === null) return new SpawnResult(null, decoded.error);
+  const store = new Store(limits);
+  const pid = nextPid;
+  const calls = defineSystemCalls(store);
+  const result = instantiate(store, decoded.module!);
+  if (result.status != INSTANTIATE_OK) return new SpawnResult(null, result.error);
+  const instance = result.instance!;
+  const entry = instance.exports.has("_start") ? instance.exports.get("_start") : null;
+  if (entry === null || entry.kind != EXTERN_FUNC || entry.func!.type.params.length != 0) {
+    releaseInstance(instance);
+    return new SpawnResult(null, "module has no _start function without parameters");
+  }
+  const thread = new Thread(limits);
+  thread.start(entry.func!, 0);
+  const p = new Process(pid, name, cid, grants, instance, thread);
+  calls.bind(p);
+  nextPid++;
+  processes.set(pid, p);
+  makeRunnable(p);
+  return new SpawnResult(p, "");
+}
+
+/**
+ * Queues a notification for `p`. If `p` is blocked in a wait that accepts it,
+ * the wait completes now and `p` becomes runnable.
+ */
+export function deliver(p: Process, n: Notification): void {
+  if (!p.alive) return;
+  p.queue.push(n);
+  const request = p.waiting;
+  if (p.state != ProcessState.Blocked || request === null) return;
+  const result = completeWait(p, request);
+  if (result == 0) return;
+  p.waiting = null;
+  store<i64>(p.thread.blockedResults, <i64>result);
+  makeRunnable(p);
+}
+
+/** Hands `p` the first notification `request` accepts: its size, 0 if none, or an error. */
+export function completeWait(p: Process, request: WaitRequest): i32 {
+  for (let i = 0; i < p.queue.length; i++) {
+    const n = p.queue[i];
+    if (!request.matches(n)) continue;
+    if (<u32>n.bytes.length > request.capacity) return E_BUFFER_TOO_SMALL;
+    if (!writeToModule(p, request.out, n.bytes)) return E_BUFFER_TOO_SMALL;
+    p.queue.splice(i, 1);
+    if (n.kind == NOTIFY_MESSAGE) markReceived(p, n);
+    return n.bytes.length;
+  }
+  return 0;
+}
+
+function markReceived(p: Process, n: Notification): void {
+  if (p.toAnswer.has(n.messageId)) p.toAnswer.get(n.messageId).received = true;
+}
+
+/** Ends `p` (exit, trap or kill): tells the others, frees its memory. */
+export function endProcess(p: Process, reason: string): void {
+  if (!p.alive) return;
+  p.state = ProcessState.Dead;
+  p.exitReason = reason;
+  processes.delete(p.pid);
+  releaseProcess(p, reason);
+  p.thread.dispose();
+  releaseInstance(p.instance);
+  log.info("process " + p.pid.toString() + " (" + p.name + ") ended: " + reason);
+}
+
+// The engine keeps code, memory and tables in unmanaged memory; a process's
+// instance shares none of them (it may import only system calls).
+function releaseInstance(instance: Instance): void {
+  const m = instance.module;
+  heap.free(m.code);
+  heap.free(m.bytes);
+  const memory = instance.memory;
+  if (memory !== null) heap.free(memory.base);
+  for (let i = 0; i < instance.tables.length; i++) heap.free(instance.tables[i].elems);
+}

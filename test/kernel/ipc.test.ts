@@ -1,0 +1,227 @@
+import assert from "node:assert/strict";
+import { newMachine } from "../harness/machine.ts";
+import { BootProgram, bootWithPrograms, interfaceHash, program, testInterface } from "../harness/programs.ts";
+
+const KERNEL_LOG = interfaceHash("kernel-log");
+const REGISTRY = interfaceHash("registry");
+const PONG = testInterface("pong");
+
+const NEEDS_ANSWER = 1;
+const ALLOW_DELAY = 2;
+
+async function run(programs: BootProgram[], extraConfig = "") {
+  const m = await newMachine();
+  const { info, modules } = await bootWithPrograms(programs, extraConfig);
+  for (const mod of modules) m.memory.write(mod.at, mod.bytes);
+  assert.equal(m.boot(info), "halt");
+  return m.serial;
+}
+
+// Registers "pong", then answers every message with its own payload
+// (process-destroyed notifications, kind 3, are skipped).
+const pong = program(PONG, `
+  (call $register (i32.const 64))
+  (loop $serve
+    (drop (call $wait (i32.const 0) (i32.const 0) (i32.const 3) (i32.const 4096) (i32.const 4096)))
+    (br_if $serve (i32.eq (i32.load8_u (i32.const 4096)) (i32.const 3)))
+    (call $expect (i32.load8_u (i32.const 4096)) (i32.const 2))
+    (i32.store (i32.const 200) (i32.const 4152))
+    (i32.store (i32.const 204) (i32.load (i32.const 4100)))
+    (call $expect (call $answer (i64.load (i32.const 4104)) (i32.const 200) (i32.const 1) (i32.const 0)) (i32.const 0))
+    (br $serve))`);
+
+// Sends 200 numbered messages to "pong" and checks each echo.
+const ping = program(PONG, `
+  (local $i i32)
+  (loop $again
+    (i32.store (i32.const 400) (local.get $i))
+    (call $expect (call $call (i32.const 64) (i32.const 400) (i32.const 4) (i32.const ${NEEDS_ANSWER | ALLOW_DELAY})) (i32.const 0))
+    (call $expect (call $await) (i32.const 0))
+    (call $expect (i32.load (i32.const 4112)) (local.get $i))
+    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+    (br_if $again (i32.lt_u (local.get $i) (i32.const 200))))
+  (call $log $str("200 round trips done"))`);
+
+describe("processes and IPC (hosted)", function () {
+  this.timeout(60_000);
+
+  it("runs a module that writes to the kernel log and exits", async () => {
+    const hello = program(PONG, `(call $log $str("hello from wasm"))`);
+    const log = await run([{ name: "hello", bytes: hello, grants: [KERNEL_LOG] }]);
+    assert.match(log, /started process 1 \(hello\) bafkrei/);
+    assert.match(log, /info  hello: hello from wasm/);
+    assert.match(log, /process 1 \(hello\) ended: exited/);
+  });
+
+  it("ping-pongs 200 messages, the first ones delayed until pong registers", async () => {
+    const log = await run([
+      { name: "ping", bytes: ping, grants: [KERNEL_LOG, PONG] },
+      { name: "pong", bytes: pong, grants: [REGISTRY] },
+    ]);
+    assert.match(log, /ping: 200 round trips done/);
+    assert.match(log, /process 1 \(ping\) ended: exited/);
+    assert.match(log, /no runnable processes \(1 waiting\)/, "pong waits for more");
+    assert.doesNotMatch(log, /trapped/);
+  });
+
+  it("serves many clients from one handler", async () => {
+    const clients = ["a", "b", "c", "d"].map((n) => ({ name: `ping-${n}`, bytes: ping, grants: [KERNEL_LOG, PONG] }));
+    const log = await run([{ name: "pong", bytes: pong, grants: [REGISTRY] }, ...clients]);
+    for (const c of clients) assert.match(log, new RegExp(`${c.name}: 200 round trips done`));
+    assert.doesNotMatch(log, /trapped/);
+  });
+
+  it("refuses a message to an interface that was not granted", async () => {
+    const sneaky = program(PONG, `
+      (call $expect (call $call (i32.const 64) (i32.const 400) (i32.const 4) (i32.const 0)) (i32.const -1))
+      (call $log $str("permission denied as expected"))`);
+    const log = await run([{ name: "sneaky", bytes: sneaky, grants: [KERNEL_LOG] }]);
+    assert.match(log, /sneaky: permission denied as expected/);
+    assert.doesNotMatch(log, /trapped/);
+  });
+
+  it("fails at once without a handler unless the sender allows delay", async () => {
+    const eager = program(PONG, `
+      (call $expect (call $call (i32.const 64) (i32.const 400) (i32.const 4) (i32.const ${NEEDS_ANSWER})) (i32.const -2))
+      (call $log $str("no handler, as expected"))`);
+    const log = await run([{ name: "eager", bytes: eager, grants: [KERNEL_LOG, PONG] }]);
+    assert.match(log, /eager: no handler, as expected/);
+  });
+
+  it("answers with an error when the handler dies mid-request, and tells it nothing more", async () => {
+    const fragile = program(PONG, `
+      (call $register (i32.const 64))
+      (drop (call $wait (i32.const 0) (i32.const 0) (i32.const 3) (i32.const 4096) (i32.const 4096)))
+      unreachable`);
+    const client = program(PONG, `
+      (call $expect (call $call (i32.const 64) (i32.const 400) (i32.const 4) (i32.const ${NEEDS_ANSWER | ALLOW_DELAY})) (i32.const 0))
+      (call $expect (call $await) (i32.const 1))
+      (call $log $str("error answer received"))
+      (call $log (i32.const 4112) (i32.load (i32.const 4100)))`);
+    const log = await run([
+      { name: "client", bytes: client, grants: [KERNEL_LOG, PONG] },
+      { name: "fragile", bytes: fragile, grants: [REGISTRY] },
+    ]);
+    assert.match(log, /process 2 \(fragile\) ended: trapped: unreachable/);
+    assert.match(log, /client: error answer received/);
+    assert.match(log, /client: handler 'fragile' ended: trapped: unreachable/);
+  });
+
+  it("tells a handler when a process it served is destroyed", async () => {
+    const watcher = program(PONG, `
+      (call $register (i32.const 64))
+      (call $expect (call $wait (i32.const 0) (i32.const 0) (i32.const 3) (i32.const 4096) (i32.const 4096)) (i32.const 60))
+      (call $expect (call $wait (i32.const 0) (i32.const 0) (i32.const 3) (i32.const 4096) (i32.const 4096)) (i32.const 16))
+      (call $expect (i32.load8_u (i32.const 4096)) (i32.const 3))
+      (call $expect (i32.load (i32.const 4104)) (i32.const 2))
+      (call $log $str("saw process 2 go"))`);
+    const fireAndForget = program(PONG, `
+      (call $expect (call $call (i32.const 64) (i32.const 400) (i32.const 4) (i32.const ${ALLOW_DELAY})) (i32.const 0))`);
+    const log = await run([
+      { name: "watcher", bytes: watcher, grants: [REGISTRY, KERNEL_LOG] },
+      { name: "sender", bytes: fireAndForget, grants: [PONG] },
+    ]);
+    assert.match(log, /watcher: saw process 2 go/);
+  });
+
+  it("pushes back on a flood while other processes keep running", async () => {
+    const deaf = program(PONG, `
+      (call $register (i32.const 64))
+      (drop (call $wait (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 4096) (i32.const 4096)))`);
+    const flooder = program(PONG, `
+      (local $sent i32)
+      (block $full
+        (loop $more
+          (br_if $full (i32.ne (call $call (i32.const 64) (i32.const 400) (i32.const 4) (i32.const 0)) (i32.const 0)))
+          (local.set $sent (i32.add (local.get $sent) (i32.const 1)))
+          (br $more)))
+      (call $expect (call $call (i32.const 64) (i32.const 400) (i32.const 4) (i32.const 0)) (i32.const -3))
+      (call $expect (local.get $sent) (i32.const 128))
+      (call $log $str("queue full after 128 messages"))`);
+    const bystander = program(PONG, `(call $log $str("still running"))`);
+    const log = await run([
+      { name: "deaf", bytes: deaf, grants: [REGISTRY] },
+      { name: "flooder", bytes: flooder, grants: [KERNEL_LOG, PONG] },
+      { name: "bystander", bytes: bystander, grants: [KERNEL_LOG] },
+    ]);
+    assert.match(log, /flooder: queue full after 128 messages/);
+    assert.match(log, /bystander: still running/);
+  });
+
+  it("refuses a second handler for an interface and accepts it after unregister", async () => {
+    // first: registers, waits for one message, unregisters, then answers it.
+    const first = program(PONG, `
+      (call $register (i32.const 64))
+      (drop (call $wait (i32.const 0) (i32.const 0) (i32.const 3) (i32.const 4096) (i32.const 4096)))
+      (i64.store (i32.const 500) (i64.load (i32.const 4104)))
+      (i32.store8 (i32.const 300) (i32.const 1))
+      (memory.copy (i32.const 301) (i32.const 64) (i32.const 32))
+      (call $expect (call $call (i32.const 32) (i32.const 300) (i32.const 33) (i32.const ${NEEDS_ANSWER})) (i32.const 0))
+      (call $expect (call $await) (i32.const 0))
+      (call $expect (call $answer (i64.load (i32.const 500)) (i32.const 0) (i32.const 0) (i32.const 0)) (i32.const 0))
+      (call $log $str("unregistered"))`);
+    // second: is refused, pokes first, and once answered registers itself.
+    const second = program(PONG, `
+      (i32.store8 (i32.const 300) (i32.const 0))
+      (memory.copy (i32.const 301) (i32.const 64) (i32.const 32))
+      (call $expect (call $call (i32.const 32) (i32.const 300) (i32.const 33) (i32.const ${NEEDS_ANSWER})) (i32.const 0))
+      (call $expect (call $await) (i32.const 1))
+      (call $log $str("refused while taken"))
+      (call $expect (call $call (i32.const 64) (i32.const 400) (i32.const 4) (i32.const ${NEEDS_ANSWER})) (i32.const 0))
+      (call $expect (call $await) (i32.const 0))
+      (call $register (i32.const 64))
+      (call $log $str("registered after unregister"))`);
+    const log = await run([
+      { name: "first", bytes: first, grants: [REGISTRY, KERNEL_LOG] },
+      { name: "second", bytes: second, grants: [REGISTRY, KERNEL_LOG, PONG] },
+    ]);
+    assert.match(log, /second: refused while taken/);
+    assert.match(log, /first: unregistered/);
+    assert.match(log, /second: registered after unregister/);
+    assert.doesNotMatch(log, /trapped/);
+  });
+
+  it("returns E_BAD_POINTER for pointers outside the module's memory", async () => {
+    const wild = program(PONG, `
+      (call $expect (call $send (i32.const 200000) (i32.const 104) (i32.const 0) (i32.const 0) (i32.const 96)) (i32.const -5))
+      (call $expect (call $call (i32.const 64) (i32.const 131070) (i32.const 4) (i32.const 0)) (i32.const -5))
+      (call $expect (call $wait (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 131000) (i32.const 4096)) (i32.const -5))
+      (call $expect (call $cancel (i64.const 12345)) (i32.const -7))
+      (call $log $str("bad pointers refused"))`);
+    const log = await run([{ name: "wild", bytes: wild, grants: [KERNEL_LOG, PONG] }]);
+    assert.match(log, /wild: bad pointers refused/);
+  });
+
+  it("preempts a long computation so others run first", async () => {
+    const spinner = program(PONG, `
+      (local $i i32)
+      (loop $spin
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $spin (i32.lt_u (local.get $i) (i32.const 3000000))))
+      (call $log $str("spin done"))`);
+    const quick = program(PONG, `(call $log $str("quick done"))`);
+    const log = await run([
+      { name: "spinner", bytes: spinner, grants: [KERNEL_LOG] },
+      { name: "quick", bytes: quick, grants: [KERNEL_LOG] },
+    ]);
+    const quickAt = log.indexOf("quick: quick done");
+    const spinAt = log.indexOf("spinner: spin done");
+    assert.ok(quickAt >= 0 && spinAt > quickAt, "quick finished before the spinner");
+  });
+
+  it("refuses programs whose CID matches no boot module, malformed modules and modules without _start", async () => {
+    const hello = program(PONG, `(call $log $str("still started"))`);
+    const log = await run([
+      { name: "wrong-cid", bytes: hello, grants: [], cidOverride: "bafkreiaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" },
+      { name: "garbage", bytes: new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 99]), grants: [] },
+      { name: "no-start", bytes: new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]), grants: [] },
+      { name: "hello", bytes: hello, grants: [KERNEL_LOG] },
+    ], "bogus line\nrun bafkreixyz grant=nothex\n");
+    assert.match(log, /error cannot start wrong-cid: no boot module has CID bafkreiaaaa/);
+    assert.match(log, /error cannot start garbage: /);
+    assert.match(log, /error cannot start no-start: module has no _start function/);
+    assert.match(log, /warn  boot configuration line \d+: expected 'run <cid>/);
+    assert.match(log, /warn  boot configuration line \d+: 'nothex' is not an interface hash/);
+    assert.match(log, /hello: still started/);
+  });
+});

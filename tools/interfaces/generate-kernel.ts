@@ -1,0 +1,21 @@
+// Writes the kernel's view of interfaces/: each interface's hash (as the hex
+// key the kernel's tables use) and the ordinal of each message.
+// Usage: tsx tools/interfaces/generate-kernel.ts <output.ts>
+import { writeFileSync } from "node:fs";
+import { loadDefinitions } from "./catalog.ts";
+import { interfaceHashHex } from "./hash.ts";
+
+const constant = (...parts: string[]) => parts.join("_").replace(/[-]/g, "_").replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
+
+const output = process.argv[2];
+if (!output) {
+  console.error("usage: generate-kernel.ts <output.ts>");
+  process.exit(2);
+}
+const lines = ["// Generated from interfaces/*.interface by tools/interfaces/generate-kernel.ts; do not edit.", ""];
+for (const def of loadDefinitions()) {
+  lines.push(`export const ${constant(def.name, "interface")} = "${interfaceHashHex(def)}";`);
+  for (const m of def.messages) lines.push(`export const ${constant(def.name, m.name)}: u8 = ${m.ordinal};`);
+  lines.push("");
+}
+writeFileSync(output, lines.join("\n"));
