@@ -30,3 +30,21 @@ out/engine/atoll-run: out/engine/engine.c out/engine/engine.h tools/spec/native/
 # The same suite on atoll-run.
 engine-spec-native: engine-native
 	node_modules/.bin/tsx tools/spec/main.ts --native
+
+# Benchmarks (test/wasm/bench/*.c): each built for wasm32 by clang and
+# natively by gcc -O2, then timed on atoll-run, V8 and natively.
+BENCH_PROGRAMS := $(basename $(notdir $(filter-out test/wasm/bench/main.c,$(wildcard test/wasm/bench/*.c))))
+
+out/engine/bench/%.wasm: test/wasm/bench/%.c
+	@mkdir -p out/engine/bench
+	clang --target=wasm32 -O2 -mbulk-memory -nostdlib -Wl,--no-entry -Wl,--export=run -o $@ $<
+
+out/engine/bench/%.native: test/wasm/bench/%.c test/wasm/bench/main.c
+	@mkdir -p out/engine/bench
+	gcc -O2 -o $@ test/wasm/bench/main.c $<
+
+.PHONY: engine-bench engine-bench-programs
+engine-bench-programs: engine-native $(BENCH_PROGRAMS:%=out/engine/bench/%.wasm) $(BENCH_PROGRAMS:%=out/engine/bench/%.native)
+
+engine-bench: engine-bench-programs
+	node_modules/.bin/tsx tools/spec/bench.ts
