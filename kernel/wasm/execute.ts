@@ -100,13 +100,10 @@ export class Thread {
    * function runs to its answer here. Returns false when the thread stopped.
    */
   enter(f: FuncInst): bool {
-    const argBytes = <usize>f.type.params.length << 3;
-    const host = f.host;
-    if (host !== null) return this.callHost(f, argBytes);
-    const body = f.body!;
-    const fp = this.sp - argBytes;
-    const localsEnd = this.sp + (<usize>body.extraLocals << 3);
-    if (this.frameCount >= this.maxFrames || localsEnd + (<usize>body.maxStack << 3) > this.stackEnd) {
+    if (f.host !== null) return this.callHost(f);
+    const sp = this.sp;
+    const localsEnd = sp + f.localBytes;
+    if (this.frameCount >= this.maxFrames || localsEnd + f.stackBytes > this.stackEnd) {
       this.trap(TRAP_EXHAUSTION);
       return false;
     }
@@ -115,16 +112,16 @@ export class Thread {
     store<usize>(frame, this.fp, 8);
     store<usize>(frame, changetype<usize>(this.func), 16);
     this.frameCount++;
-    memory.fill(this.sp, 0, localsEnd - this.sp);
+    if (f.localBytes != 0) memory.fill(sp, 0, f.localBytes);
     this.func = f;
-    this.fp = fp;
+    this.fp = sp - f.paramBytes;
     this.sp = localsEnd;
-    this.ip = f.instance!.module.code + body.entry;
+    this.ip = f.entry;
     return true;
   }
 
-  private callHost(f: FuncInst, argBytes: usize): bool {
-    const args = this.sp - argBytes;
+  private callHost(f: FuncInst): bool {
+    const args = this.sp - f.paramBytes;
     const resultBytes = <usize>f.type.results.length << 3;
     if (args + resultBytes > this.stackEnd) {
       this.trap(TRAP_EXHAUSTION);
@@ -239,17 +236,21 @@ export class Thread {
           break;
         }
         case op.OP_RETURN: {
-          const bytes = <usize>load<i32>(ip, 4) << 3;
-          memory.copy(fp, sp - bytes, bytes);
-          this.sp = fp + bytes;
+          const count = load<i32>(ip, 4);
+          if (count == 1) store<u64>(fp, load<u64>(sp - 8));
+          else memory.copy(fp, sp - (<usize>count << 3), <usize>count << 3);
+          this.sp = fp + (<usize>count << 3);
           if (!this.leave()) {
             this.fuel = fuel;
             return THREAD_DONE;
           }
           ip = this.ip; sp = this.sp; fp = this.fp;
-          inst = this.func!.instance!;
-          code = inst.module.code;
-          mem = inst.memory;
+          if (this.func!.instance !== inst) {
+            inst = this.func!.instance!;
+            code = inst.module.code;
+            mem = inst.memory;
+          }
+          // A callee may have grown the memory, wherever it lives.
           memBase = mem === null ? 0 : mem.base;
           memLen = mem === null ? 0 : mem.byteLength;
           break;
@@ -276,11 +277,14 @@ export class Thread {
           }
           this.sp = sp;
           this.fuel = fuel;
+          this.fp = fp;
           if (!this.enter(callee)) return this.status;
           ip = this.ip; sp = this.sp; fp = this.fp;
-          inst = this.func!.instance!;
-          code = inst.module.code;
-          mem = inst.memory;
+          if (this.func!.instance !== inst) {
+            inst = this.func!.instance!;
+            code = inst.module.code;
+            mem = inst.memory;
+          }
           memBase = mem === null ? 0 : mem.base;
           memLen = mem === null ? 0 : mem.byteLength;
           break;

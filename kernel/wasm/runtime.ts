@@ -7,6 +7,13 @@ import { FuncType, GlobalType, Limits as SizeLimits, PAGE_SIZE, TableType } from
 export class FuncInst {
   /** Store-wide address; a funcref to this function is address + 1 (0 is null). */
   address: u32 = 0;
+  // Precomputed for the call path: sizes in bytes of the parameters, the
+  // other locals and the deepest operand stack, and the first instruction.
+  paramBytes: usize;
+  localBytes: usize = 0;
+  stackBytes: usize = 0;
+  entry: usize = 0;
+
   constructor(
     public type: FuncType,
     /** Store-wide id of the type, equal for structurally equal types. */
@@ -15,7 +22,14 @@ export class FuncInst {
     public body: FuncBody | null,
     public host: HostFunction | null,
     public name: string,
-  ) {}
+  ) {
+    this.paramBytes = <usize>type.params.length << 3;
+    if (body !== null && instance !== null) {
+      this.localBytes = <usize>body.extraLocals << 3;
+      this.stackBytes = <usize>body.maxStack << 3;
+      this.entry = instance.module.code + body.entry;
+    }
+  }
 }
 
 export class MemoryInst {
