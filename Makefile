@@ -78,13 +78,34 @@ $(OUT)/atoll.elf: $(BOOT_OBJECTS) $(OUT)/kernel.o boot/linker.ld
 $(OUT)/atoll.sym: $(OUT)/atoll.elf tools/build/mksyms.ts
 	$(TSX) tools/build/mksyms.ts $< $@
 
-$(OUT)/atoll.iso: $(OUT)/atoll.elf $(OUT)/atoll.sym boot/grub.cfg tools/build/mkiso.ts
+# Modules: modules/<name>/main.ts -> out/modules/<name>.wasm, with the
+# module library in interfaces/as (its per-interface part generated).
+MODULE_NAMES := $(notdir $(patsubst %/,%,$(dir $(wildcard modules/*/main.ts))))
+MODULES := $(patsubst %,$(OUT)/modules/%.wasm,$(MODULE_NAMES))
+AS_LIBRARY := $(wildcard interfaces/as/*.ts)
+AS_GENERATED_STAMP := interfaces/as/generated/.stamp
+
+$(AS_GENERATED_STAMP): $(INTERFACE_DEFINITIONS) $(wildcard tools/interfaces/*.ts)
+	$(TSX) tools/interfaces/generate-as.ts interfaces/as/generated
+	@touch $@
+
+$(OUT)/modules/%.wasm: modules/%/main.ts $(wildcard modules/%/*.ts) $(AS_LIBRARY) $(AS_GENERATED_STAMP)
+	@mkdir -p $(dir $@)
+	$(ASC) $< -o $@ --use abort=interfaces/as/atoll/abort --runtime incremental -O3
+
+$(OUT)/atoll.conf: modules/boot.conf $(MODULES) tools/build/mkconfig.ts $(INTERFACE_DEFINITIONS)
+	$(TSX) tools/build/mkconfig.ts modules/boot.conf $(OUT)/modules $@
+
+.PHONY: modules
+modules: $(MODULES)
+
+$(OUT)/atoll.iso: $(OUT)/atoll.elf $(OUT)/atoll.sym $(OUT)/atoll.conf $(MODULES) boot/grub.cfg tools/build/mkiso.ts
 	$(call need,grub-mkrescue,grub-common)
 	$(call need,xorriso,xorriso)
 	$(call need,mformat,mtools)
 	$(TSX) tools/build/mkiso.ts $(OUT)/atoll.elf $(OUT)/atoll.sym $@
 
 clean:
-	rm -rf $(OUT) $(FONT_DATA) $(INTERFACE_CONSTANTS)
+	rm -rf $(OUT) $(FONT_DATA) $(INTERFACE_CONSTANTS) interfaces/as/generated
 
 -include kernel/wasm/engine.mk

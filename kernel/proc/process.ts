@@ -16,7 +16,7 @@ export class WaitRequest {
   constructor(public ids: u64[], public flags: u32, public out: u32, public capacity: u32) {}
 
   matches(n: Notification): bool {
-    if (n.kind == NOTIFY_ANSWER) return this.ids.length == 0 || this.ids.includes(n.messageId);
+    if (n.kind == NOTIFY_ANSWER) return this.ids.includes(n.messageId);
     return (this.flags & WAIT_INTERFACE_MESSAGES) != 0;
   }
 }

@@ -131,3 +131,17 @@ describe("npm run qemu options", () => {
     assert.match(r.stdout, /--headless/);
   });
 });
+
+describe("example modules in QEMU (integration)", function () {
+  this.timeout(BIOS_TIMEOUT + 10_000);
+
+  it("logger, echo and greeter exchange 1000 messages and log through the log interface", async () => {
+    const r = await boot(machine(["test"]), BIOS_TIMEOUT);
+    assert.equal(r.status, STATUS_TEST_PASSED, r.serial);
+    for (const name of ["logger", "echo", "greeter"]) assert.match(r.serial, new RegExp(`started process \\d+ \\(${name}\\) bafkrei`));
+    assert.match(r.serial, /logger: \[pid \d+\] echo: serving/);
+    assert.match(r.serial, /logger: \[pid \d+\] greeter: 1000 greetings echoed/);
+    assert.match(r.serial, /process \d+ \(greeter\) ended: exited/);
+    assert.doesNotMatch(r.serial, /trapped|cannot start/);
+  });
+});

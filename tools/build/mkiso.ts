@@ -1,9 +1,26 @@
-// Builds the hybrid BIOS + UEFI ISO with grub-mkrescue, with the kernel
-// command line written into its GRUB configuration.
+// Builds the hybrid BIOS + UEFI ISO with grub-mkrescue: the kernel, its
+// symbols, the boot configuration and every module in out/modules, with
+// the kernel command line written into the GRUB configuration.
 // Usage: tsx tools/build/mkiso.ts <atoll.elf> <atoll.sym> <output.iso> [kernel command line...]
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+
+// Every module in out/modules and the boot configuration, as GRUB lines.
+function bootModules(out: string, root: string): string {
+  const lines: string[] = [];
+  const modules = join(out, "modules");
+  mkdirSync(join(root, "boot/modules"), { recursive: true });
+  for (const file of existsSync(modules) ? readdirSync(modules).filter((f) => f.endsWith(".wasm")).sort() : []) {
+    copyFileSync(join(modules, file), join(root, "boot/modules", file));
+    lines.push(`module2 /boot/modules/${file} ${file.replace(/\.wasm$/, "")}`);
+  }
+  if (existsSync(join(out, "atoll.conf"))) {
+    copyFileSync(join(out, "atoll.conf"), join(root, "boot/atoll.conf"));
+    lines.push("module2 /boot/atoll.conf config");
+  }
+  return lines.join("\n    ");
+}
 
 export function buildIso(elf: string, symbols: string, iso: string, cmdline: string): void {
   if (/["$\\\n]/.test(cmdline)) throw new Error(`kernel command line may not contain quotes, '$', '\\' or newlines: ${cmdline}`);
@@ -12,7 +29,9 @@ export function buildIso(elf: string, symbols: string, iso: string, cmdline: str
   mkdirSync(join(root, "boot/grub"), { recursive: true });
   copyFileSync(elf, join(root, "boot/atoll.elf"));
   copyFileSync(symbols, join(root, "boot/atoll.sym"));
-  const config = readFileSync(new URL("../../boot/grub.cfg", import.meta.url), "utf8").replaceAll("@CMDLINE@", cmdline);
+  const config = readFileSync(new URL("../../boot/grub.cfg", import.meta.url), "utf8")
+    .replaceAll("@CMDLINE@", cmdline)
+    .replaceAll("@MODULES@", bootModules(dirname(elf), root));
   writeFileSync(join(root, "boot/grub/grub.cfg"), config);
   mkdirSync(dirname(iso), { recursive: true });
   try {

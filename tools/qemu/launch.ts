@@ -39,7 +39,7 @@ export function isoFor(cmdline: string[]): string {
   if (cmdline.length === 0) return join(OUT, "atoll.iso");
   const text = cmdline.join(" ");
   const iso = join(OUT, "iso", createHash("sha256").update(text).digest("hex").slice(0, 16) + ".iso");
-  const sources = [elf, sym, new URL("../../boot/grub.cfg", import.meta.url).pathname];
+  const sources = [elf, sym, join(OUT, "atoll.conf"), new URL("../../boot/grub.cfg", import.meta.url).pathname];
   if (!existsSync(iso) || statSync(iso).mtimeMs < newest(sources)) buildIso(elf, sym, iso, text);
   return iso;
 }

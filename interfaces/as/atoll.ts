@@ -1,0 +1,132 @@
+// The module side of Atoll's four system calls, for AssemblyScript modules.
+// Calls block the module (never the system) until they can answer:
+//   call(iface, payload)   send and wait for the answer
+//   emit(iface, payload)   send, no answer expected
+//   nextEvent()            wait for a message to an interface this module
+//                          handles, or a process-destroyed notification
+// A module exports `_start`, which the kernel runs as its process; build it
+// with `--use abort=interfaces/as/atoll/abort` (the Makefile does).
+
+import * as log from "./generated/log";
+
+@external("atoll", "send")
+declare function sysSend(iface: usize, buffers: usize, count: u32, flags: u32, idOut: usize): i32;
+@external("atoll", "answer")
+declare function sysAnswer(id: u64, buffers: usize, count: u32, flags: u32): i32;
+@external("atoll", "wait")
+declare function sysWait(ids: usize, count: u32, flags: u32, out: usize, capacity: u32): i32;
+
+const NEEDS_ANSWER: u32 = 1;
+const ALLOW_DELAY: u32 = 2;
+const WAIT_BLOCK: u32 = 1;
+const WAIT_EVENTS: u32 = 2;
+const NOTIFY_MESSAGE: u8 = 2;
+const NOTIFY_DESTROYED: u8 = 3;
+const MAX_NOTIFICATION: u32 = 56 + (64 << 10);
+
+const ERRORS: StaticArray<string> = [
+  "ok", "permission denied", "no handler for the interface", "queue full", "message too large", "bad pointer",
+  "buffer too small", "unknown message", "too many messages awaiting answers", "invalid arguments",
+];
+
+/** Text for a system call's negative result. */
+export function errorText(code: i32): string {
+  return code <= 0 && -code < ERRORS.length ? ERRORS[-code] : "error " + code.toString();
+}
+
+const buffers = memory.data(8, 4);
+const messageId = memory.data(8, 8);
+const notification = new Uint8Array(<i32>MAX_NOTIFICATION);
+
+function send(iface: StaticArray<u8>, payload: Uint8Array, flags: u32): i32 {
+  store<u32>(buffers, <u32>payload.dataStart);
+  store<u32>(buffers, <u32>payload.length, 4);
+  return sysSend(changetype<usize>(iface), buffers, 1, flags, messageId);
+}
+
+export class Answer {
+  constructor(public isError: bool, public payload: Uint8Array) {}
+
+  /** The error's text (a handler's error answer is UTF-8 by convention). */
+  get error(): string {
+    return this.isError ? String.UTF8.decodeUnsafe(this.payload.dataStart, this.payload.length) : "";
+  }
+}
+
+function errorAnswer(reason: string): Answer {
+  return new Answer(true, Uint8Array.wrap(String.UTF8.encode(reason)));
+}
+
+/** Sends a message and blocks until it is answered (waiting for a handler if there is none yet). */
+export function call(iface: StaticArray<u8>, payload: Uint8Array): Answer {
+  const sent = send(iface, payload, NEEDS_ANSWER | ALLOW_DELAY);
+  if (sent < 0) return errorAnswer(errorText(sent));
+  const size = sysWait(messageId, 1, WAIT_BLOCK, notification.dataStart, MAX_NOTIFICATION);
+  if (size < 0) return errorAnswer(errorText(size));
+  const length = load<u32>(notification.dataStart, 4);
+  return new Answer(notification[1] != 0, notification.slice(16, 16 + <i32>length));
+}
+
+/** Sends a message that expects no answer; returns 0 or a negative error. */
+export function emit(iface: StaticArray<u8>, payload: Uint8Array): i32 {
+  return send(iface, payload, ALLOW_DELAY);
+}
+
+/** A message for an interface this module handles. */
+export class Message {
+  constructor(
+    public id: u64,
+    public sender: u64,
+    public needsAnswer: bool,
+    public iface: StaticArray<u8>,
+    public payload: Uint8Array,
+  ) {}
+
+  answer(payload: Uint8Array): i32 {
+    return reply(this.id, payload, 0);
+  }
+
+  fail(reason: string): i32 {
+    return reply(this.id, Uint8Array.wrap(String.UTF8.encode(reason)), 1);
+  }
+}
+
+function reply(id: u64, payload: Uint8Array, flags: u32): i32 {
+  store<u32>(buffers, <u32>payload.dataStart);
+  store<u32>(buffers, <u32>payload.length, 4);
+  return sysAnswer(id, buffers, 1, flags);
+}
+
+/** A message, or (message null) the end of process `destroyedPid`. */
+export class Event {
+  constructor(public message: Message | null, public destroyedPid: u64) {}
+}
+
+/** Blocks until the next message or process-destroyed notification. */
+export function nextEvent(): Event {
+  for (;;) {
+    const size = sysWait(0, 0, WAIT_BLOCK | WAIT_EVENTS, notification.dataStart, MAX_NOTIFICATION);
+    if (size <= 0) continue;
+    const at = notification.dataStart;
+    const kind = load<u8>(at);
+    if (kind == NOTIFY_DESTROYED) return new Event(null, load<u64>(at, 8));
+    if (kind != NOTIFY_MESSAGE) continue;
+    const iface = new StaticArray<u8>(32);
+    memory.copy(changetype<usize>(iface), at + 24, 32);
+    const length = load<u32>(at, 4);
+    const m = new Message(load<u64>(at, 8), load<u64>(at, 16), load<u8>(at, 1) != 0, iface, notification.slice(56, 56 + <i32>length));
+    return new Event(m, 0);
+  }
+}
+
+/** Whether two interface hashes are equal. */
+export function sameInterface(a: StaticArray<u8>, b: StaticArray<u8>): bool {
+  return memory.compare(changetype<usize>(a), changetype<usize>(b), 32) == 0;
+}
+
+/** AssemblyScript's abort for modules: the message goes to the log, then the module traps. */
+export function abort(message: string | null, file: string | null, line: u32, column: u32): void {
+  const where = (file !== null ? file : "?") + ":" + line.toString() + ":" + column.toString();
+  emit(log.INTERFACE, log.encodeWrite(3, "abort: " + (message !== null ? message : "") + " at " + where));
+  unreachable();
+}

@@ -1,0 +1,51 @@
+// Resolves modules/boot.conf into the kernel's boot configuration: module
+// names become the CIDs of out/modules/<name>.wasm, interface names become
+// the hashes of interfaces/<name>.interface (see kernel/boot/config.ts).
+// Usage: tsx tools/build/mkconfig.ts <boot.conf> <modules dir> <output>
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { cidOf } from "../identity.ts";
+import { loadDefinitions } from "../interfaces/catalog.ts";
+import { interfaceHashHex } from "../interfaces/hash.ts";
+
+export async function resolveConfig(text: string, modulesDir: string, source: string): Promise<string> {
+  const hashes = new Map(loadDefinitions().map((d) => [d.name, interfaceHashHex(d)]));
+  const out: string[] = [];
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const words = lines[i].replace(/#.*$/, "").trim().split(/\s+/).filter((w) => w.length > 0);
+    if (words.length === 0) continue;
+    const fail = (message: string): never => {
+      throw new Error(`${source}:${i + 1}: ${message}`);
+    };
+    if (words[0] !== "run" || words.length < 2) fail("expected 'run <module> [grant=<interface>,...]'");
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(join(modulesDir, `${words[1]}.wasm`));
+    } catch {
+      return fail(`no module '${words[1]}' (looked for ${join(modulesDir, words[1] + ".wasm")})`);
+    }
+    const line = [`run ${await cidOf(bytes)} name=${words[1]}`];
+    for (const setting of words.slice(2)) {
+      if (!setting.startsWith("grant=")) fail(`unknown setting '${setting}'`);
+      const grants = setting.slice(6).split(",").map((name) => hashes.get(name) ?? fail(`no interface '${name}' in interfaces/`));
+      line.push(`grant=${grants.join(",")}`);
+    }
+    out.push(line.join(" "));
+  }
+  return out.join("\n") + "\n";
+}
+
+if (process.argv[1]?.endsWith("mkconfig.ts")) {
+  const [conf, modulesDir, output] = process.argv.slice(2);
+  if (!conf || !modulesDir || !output) {
+    console.error("usage: mkconfig.ts <boot.conf> <modules dir> <output>");
+    process.exit(2);
+  }
+  try {
+    writeFileSync(output, await resolveConfig(readFileSync(conf, "utf8"), modulesDir, conf));
+  } catch (e) {
+    console.error(`mkconfig: ${(e as Error).message}`);
+    process.exit(1);
+  }
+}
