@@ -1,7 +1,12 @@
 // Validates one function body and translates it into internal code in the
 // same pass. Code that validation proves unreachable is not emitted, so at
-// every emitted instruction the operand stack height is exactly known, and
-// branches can say statically how many values they keep and drop.
+// every emitted instruction the operand stack height is exactly known: each
+// stack position is a fixed slot of the frame (after the locals), and the
+// internal code names its operands and results by slot, like registers.
+// local.get emits nothing: the value stays "pending" in its local's slot and
+// the instruction that consumes it reads the local directly; pending values
+// are copied to their own slots before anything that could change the local
+// or that needs the stack in place (control flow and calls).
 import { CodeBuffer } from "./codebuffer";
 import { FuncBody, Module } from "./module";
 import * as op from "./opcodes";
@@ -78,9 +83,14 @@ function memAccessType(code: u32): u8 {
   return I64;
 }
 
+const CANONICAL: i32 = -1;
+
 export class FunctionCompiler {
   v: Validator;
   locals: u8[] = [];
+  /** Per stack height: the byte offset of the local whose value is pending there, or CANONICAL. */
+  pending: i32[] = [];
+  pendingCount: i32 = 0;
 
   constructor(public m: Module, public r: Reader, public code: CodeBuffer) {
     this.v = new Validator(r);
@@ -150,6 +160,56 @@ export class FunctionCompiler {
     this.emit(b);
   }
 
+  // Slots. Heights count operand stack values; slots are byte offsets from the frame pointer.
+
+  /** Where the value at stack height `h` lives once it is in place. */
+  private home(h: i32): i32 {
+    return (this.locals.length + h) << 3;
+  }
+
+  /** Where the value at stack height `h` can be read now. */
+  private slot(h: i32): i32 {
+    if (h < 0) return this.home(0); // only in unreachable code, where nothing is emitted
+    return h < this.pending.length && this.pending[h] != CANONICAL ? this.pending[h] : this.home(h);
+  }
+
+  /** Where the value `depth` places below the top (0 is the top) can be read now. */
+  private operand(depth: i32): i32 {
+    return this.slot(this.v.height - 1 - depth);
+  }
+
+  private setPending(h: i32, local: i32): void {
+    while (this.pending.length <= h) this.pending.push(CANONICAL);
+    const was = this.pending[h];
+    if (was != CANONICAL) this.pendingCount--;
+    if (local != CANONICAL) this.pendingCount++;
+    this.pending[h] = local;
+  }
+
+  /** Marks the top of the stack (just pushed by an instruction's result) as being in place. */
+  private resultInPlace(): void {
+    if (this.live) this.setPending(this.v.height - 1, CANONICAL);
+  }
+
+  /** Copies pending values below height `limit` into place; only those of local `local` unless it is CANONICAL. */
+  private settle(limit: i32, local: i32): void {
+    if (this.pendingCount == 0 || !this.live) return;
+    const end = min(limit, this.pending.length);
+    for (let h = 0; h < end; h++) {
+      const from = this.pending[h];
+      if (from == CANONICAL || (local != CANONICAL && from != local)) continue;
+      this.code.emit(op.OP_COPY);
+      this.code.emit(from);
+      this.code.emit(this.home(h));
+      this.setPending(h, CANONICAL);
+    }
+  }
+
+  /** Puts every stack value in place, as control flow and calls need. */
+  private settleAll(): void {
+    this.settle(this.v.height, CANONICAL);
+  }
+
   private instruction(): void {
     const code = <u32>this.r.u8();
     if (this.r.failed) return;
@@ -166,11 +226,25 @@ export class FunctionCompiler {
     else this.r.fail("illegal opcode " + code.toString(16));
   }
 
+  /** An instruction reading `inputs` values and pushing one result: [code, operand slots..., result slot]. */
+  private compute(code: u32, inputs: i32): void {
+    this.emit(code);
+    this.computeSlots(inputs);
+  }
+
+  /** The operand slots (deepest first) and the result slot of an instruction reading `inputs` values. */
+  private computeSlots(inputs: i32): void {
+    this.emitOperands(inputs);
+    this.emit(this.home(this.v.height - inputs));
+  }
+
   private numeric(code: u32, sig: StaticArray<u8>): void {
+    const inputs = sig[1] != 0 ? 2 : 1;
+    this.compute(code, inputs);
     if (sig[1] != 0) this.v.popExpect(sig[1]);
     this.v.popExpect(sig[0]);
-    this.emit(code);
     this.v.push(sig[2]);
+    this.resultInPlace();
   }
 
   private blockType(): ControlFrame | null {
@@ -204,25 +278,34 @@ export class FunctionCompiler {
       case 0x0c: this.br(); break;
       case 0x0d: this.brIf(); break;
       case 0x0e: this.brTable(); break;
-      case 0x0f: {
-        const results = v.ctrls[0].results;
-        this.emit2(op.OP_RETURN, results.length);
-        v.popAll(results);
-        v.markUnreachable();
-        break;
-      }
+      case 0x0f: this.returnFrom(); break;
       case 0x10: this.call(); break;
       case 0x11: this.callIndirect(); break;
       default: this.r.fail("illegal opcode " + code.toString(16));
     }
   }
 
+  private returnFrom(): void {
+    const results = this.v.ctrls[0].results;
+    this.settleAll();
+    if (this.live) {
+      this.code.emit(op.OP_RETURN);
+      this.code.emit(results.length << 3);
+      this.code.emit(this.home(this.v.height - results.length));
+    }
+    this.v.popAll(results);
+    this.v.markUnreachable();
+  }
+
   private openBlock(code: u8): void {
     const bt = this.blockType();
     if (bt === null) return;
+    let condition = 0;
     if (code == IF) {
+      condition = this.operand(0);
       this.v.popExpect(I32);
     }
+    this.settleAll();
     this.v.popAll(bt.params);
     const live = this.live;
     const frame = this.v.pushFrame(code, bt.params, bt.results);
@@ -233,6 +316,7 @@ export class FunctionCompiler {
       this.code.emit(op.OP_FUEL);
     } else if (code == IF) {
       this.code.emit(op.OP_BR_UNLESS);
+      this.code.emit(condition);
       frame.elseFixup = <i32>this.code.length;
       this.code.emit(-1);
     }
@@ -244,6 +328,7 @@ export class FunctionCompiler {
       this.r.fail("else without if");
       return;
     }
+    this.settleAll();
     this.v.popAll(frame.results);
     if (this.v.height != frame.height) this.v.error("type mismatch");
     if (this.live) this.emitJump(op.OP_BR, frame);
@@ -253,9 +338,17 @@ export class FunctionCompiler {
     frame.unreachable = false;
     this.v.vals.length = frame.height;
     this.v.pushAll(frame.params);
+    this.inPlace(frame.height);
+  }
+
+  /** Marks the stack values from height `from` up as being in their own slots. */
+  private inPlace(from: i32): void {
+    if (!this.live) return;
+    for (let h = from; h < this.v.height; h++) this.setPending(h, CANONICAL);
   }
 
   private endBlock(): void {
+    this.settleAll();
     const frame = this.v.popFrame();
     if (frame.opcode == IF && !sameTypes(frame.params, frame.results)) this.v.error("type mismatch");
     const here = this.code.offset;
@@ -269,10 +362,12 @@ export class FunctionCompiler {
     if (this.v.ctrls.length == 0) {
       // The end of the function body: every path arrives with exactly the results.
       this.code.emit(op.OP_RETURN);
-      this.code.emit(frame.results.length);
+      this.code.emit(frame.results.length << 3);
+      this.code.emit(this.home(frame.height));
       return;
     }
     this.v.pushAll(frame.results);
+    this.inPlace(frame.height);
   }
 
   /** Emits a jump's target word: a known loop start, or a fixup chained into the frame. */
@@ -291,37 +386,54 @@ export class FunctionCompiler {
     this.emitTarget(frame);
   }
 
-  /** Emits a branch to `frame` from the current height (a live position). */
-  private emitBranch(plain: i32, dropping: i32, frame: ControlFrame): void {
+  /** The move a branch to `frame` makes, from stack height `height`: [bytes, from, to]; bytes 0 when none. */
+  private emitMove(frame: ControlFrame, height: i32): void {
     const keep = frame.labelTypes.length;
-    const drop = this.v.height - keep - frame.height;
-    if (drop == 0) {
-      this.emitJump(plain, frame);
-      return;
-    }
-    this.emitJump(dropping, frame);
-    this.code.emit(keep);
-    this.code.emit(drop);
+    const from = this.home(height - keep);
+    const to = this.home(frame.height);
+    this.code.emit(from == to ? 0 : keep << 3);
+    this.code.emit(from);
+    this.code.emit(to);
+  }
+
+  private needsMove(frame: ControlFrame, height: i32): bool {
+    return frame.height != height - frame.labelTypes.length && frame.labelTypes.length > 0;
   }
 
   private br(): void {
     const frame = this.v.label(this.r.u32());
     if (frame === null) return;
+    this.settleAll();
+    if (this.live) {
+      if (this.needsMove(frame, this.v.height)) {
+        this.emitJump(op.OP_BR_MOVE, frame);
+        this.emitMove(frame, this.v.height);
+      } else {
+        this.emitJump(op.OP_BR, frame);
+      }
+    }
     const types = frame.labelTypes;
     this.v.popAll(types);
     this.v.pushAll(types);
-    if (this.live) this.emitBranch(op.OP_BR, op.OP_BR_DROP, frame);
     this.v.markUnreachable();
   }
 
   private brIf(): void {
     const frame = this.v.label(this.r.u32());
     if (frame === null) return;
+    const condition = this.operand(0);
     this.v.popExpect(I32);
+    this.settleAll();
+    if (this.live) {
+      const moves = this.needsMove(frame, this.v.height);
+      this.code.emit(moves ? op.OP_BR_IF_MOVE : op.OP_BR_IF);
+      this.code.emit(condition);
+      this.emitTarget(frame);
+      if (moves) this.emitMove(frame, this.v.height);
+    }
     const types = frame.labelTypes;
     this.v.popAll(types);
     this.v.pushAll(types);
-    if (this.live) this.emitBranch(op.OP_BR_IF, op.OP_BR_IF_DROP, frame);
   }
 
   private brTable(): void {
@@ -333,10 +445,13 @@ export class FunctionCompiler {
     const depths = new Array<u32>(count + 1);
     for (let i: u32 = 0; i <= count; i++) depths[i] = this.r.u32();
     if (this.r.failed) return;
+    const condition = this.operand(0);
     this.v.popExpect(I32);
+    this.settleAll();
     const live = this.live;
     if (live) {
       this.code.emit(op.OP_BR_TABLE);
+      this.code.emit(condition);
       this.code.emit(count);
     }
     const fallback = this.v.label(depths[count]);
@@ -352,8 +467,7 @@ export class FunctionCompiler {
       }
       if (live) {
         this.emitTarget(frame);
-        this.code.emit(arity);
-        this.code.emit(this.v.height - arity - frame.height);
+        this.emitMove(frame, this.v.height);
       }
       this.v.popAndRepush(types);
     }
@@ -368,9 +482,12 @@ export class FunctionCompiler {
       return;
     }
     const type = this.m.funcType(index);
+    this.settleAll();
+    this.emit(op.OP_CALL);
+    this.emit2(index, this.home(this.v.height - type.params.length));
     this.v.popAll(type.params);
-    this.emit2(op.OP_CALL, index);
     this.v.pushAll(type.results);
+    this.inPlace(this.v.height - type.results.length);
   }
 
   private callIndirect(): void {
@@ -387,23 +504,41 @@ export class FunctionCompiler {
     }
     if (this.m.tables[table].elemType != FUNCREF) this.v.error("type mismatch");
     const type = this.m.types[typeIndex];
+    const element = this.operand(0);
     this.v.popExpect(I32);
+    this.settleAll();
+    this.emit2(op.OP_CALL_INDIRECT, typeIndex);
+    this.emit2(table, element);
+    this.emit(this.home(this.v.height - type.params.length));
     this.v.popAll(type.params);
-    this.emit(op.OP_CALL_INDIRECT);
-    this.emit2(typeIndex, table);
     this.v.pushAll(type.results);
+    this.inPlace(this.v.height - type.results.length);
   }
 
   private variable(code: u32): void {
     switch (code) {
-      case 0x1a: this.v.pop(); this.emit(op.OP_DROP); break;
-      case 0x1b: this.v.push(this.v.popSelectOperands()); this.emit(op.OP_SELECT); break;
+      case 0x1a: this.v.pop(); break;
+      case 0x1b: this.select(0); break;
       case 0x1c: this.typedSelect(); break;
       case 0x20: case 0x21: case 0x22: this.local(code); break;
       case 0x23: case 0x24: this.global(code); break;
       case 0x25: case 0x26: this.tableAccess(code); break;
       default: this.r.fail("illegal opcode " + code.toString(16));
     }
+  }
+
+  /** select; `annotated` is the type given by `select t`, or 0. */
+  private select(annotated: u8): void {
+    this.compute(op.OP_SELECT, 3);
+    if (annotated == 0) {
+      this.v.push(this.v.popSelectOperands());
+    } else {
+      this.v.popExpect(I32);
+      this.v.popExpect(annotated);
+      this.v.popExpect(annotated);
+      this.v.push(annotated);
+    }
+    this.resultInPlace();
   }
 
   private typedSelect(): void {
@@ -414,11 +549,7 @@ export class FunctionCompiler {
       return;
     }
     const t = this.valType();
-    this.v.popExpect(I32);
-    this.v.popExpect(t);
-    this.v.popExpect(t);
-    this.v.push(t);
-    this.emit(op.OP_SELECT);
+    if (!this.r.failed) this.select(t);
   }
 
   private local(code: u32): void {
@@ -429,9 +560,26 @@ export class FunctionCompiler {
       return;
     }
     const t = this.locals[index];
-    if (code != 0x20) this.v.popExpect(t);
-    if (code != 0x21) this.v.push(t);
-    this.emit2(code, index);
+    const slot = <i32>index << 3;
+    if (code == 0x20) {
+      this.v.push(t);
+      if (this.live) this.setPending(this.v.height - 1, slot);
+      return;
+    }
+    const top = this.v.height - 1;
+    const source = this.operand(0);
+    this.v.popExpect(t);
+    if (this.r.failed) return;
+    // Values read from this local earlier must keep the old value.
+    this.settle(top, slot);
+    if (source != slot) {
+      this.emit(op.OP_COPY);
+      this.emit2(source, slot);
+    }
+    if (code == 0x22) {
+      this.v.push(t);
+      if (this.live) this.setPending(top, slot);
+    }
   }
 
   private global(code: u32): void {
@@ -444,11 +592,15 @@ export class FunctionCompiler {
     const g = this.m.globals[index];
     if (code == 0x23) {
       this.v.push(g.valType);
+      this.emit2(code, index);
+      this.emit(this.home(this.v.height - 1));
+      this.resultInPlace();
     } else {
       if (!g.mutable) this.v.error("global is immutable");
+      this.emit2(code, index);
+      this.emit(this.operand(0));
       this.v.popExpect(g.valType);
     }
-    this.emit2(code, index);
   }
 
   private tableIndex(): u32 {
@@ -461,14 +613,23 @@ export class FunctionCompiler {
     const index = this.tableIndex();
     if (this.r.failed) return;
     const t = this.m.tables[index].elemType;
+    this.emit2(code, index);
     if (code == 0x25) {
+      this.computeSlots(1);
       this.v.popExpect(I32);
       this.v.push(t);
+      this.resultInPlace();
     } else {
+      this.emitOperands(2);
       this.v.popExpect(t);
       this.v.popExpect(I32);
     }
-    this.emit2(code, index);
+  }
+
+  /** Emits the slots of the top `n` values, deepest first. */
+  private emitOperands(n: i32): void {
+    if (!this.live) return;
+    for (let depth = n - 1; depth >= 0; depth--) this.code.emit(this.operand(depth));
   }
 
   private requireMemory(): void {
@@ -479,24 +640,38 @@ export class FunctionCompiler {
     if (this.r.u8() != 0 && !this.r.failed) this.r.fail("zero byte expected");
   }
 
+  /** A constant: [code, result slot, value words...]. */
+  private constant(code: u32, t: u8, low: i32, high: i32, wide: bool): void {
+    this.v.push(t);
+    if (!this.live) return;
+    this.code.emit(code);
+    this.code.emit(this.home(this.v.height - 1));
+    this.code.emit(low);
+    if (wide) this.code.emit(high);
+    this.resultInPlace();
+  }
+
   private memoryOrConst(code: u32): void {
     switch (code) {
-      case 0x3f: this.zeroByte(); this.requireMemory(); this.v.push(I32); this.emit(code); return;
-      case 0x40: this.zeroByte(); this.requireMemory(); this.numeric(code, [I32, 0, I32]); return;
-      case 0x41: this.v.push(I32); this.emit2(code, this.r.s32()); return;
-      case 0x42: {
-        const value = this.r.s64();
-        this.v.push(I64);
-        this.emit2(code, <i32>value);
-        this.emit(<i32>(value >> 32));
+      case 0x3f: {
+        this.zeroByte();
+        this.requireMemory();
+        this.v.push(I32);
+        this.emit2(code, this.home(this.v.height - 1));
+        this.resultInPlace();
         return;
       }
-      case 0x43: this.v.push(F32); this.emit2(code, this.r.f32bits()); return;
+      case 0x40: this.zeroByte(); this.requireMemory(); this.numeric(code, [I32, 0, I32]); return;
+      case 0x41: this.constant(code, I32, this.r.s32(), 0, false); return;
+      case 0x42: {
+        const value = this.r.s64();
+        this.constant(code, I64, <i32>value, <i32>(value >> 32), true);
+        return;
+      }
+      case 0x43: this.constant(code, F32, this.r.f32bits(), 0, false); return;
       case 0x44: {
         const bits = this.r.f64bits();
-        this.v.push(F64);
-        this.emit2(code, <i32>bits);
-        this.emit(<i32>(bits >> 32));
+        this.constant(code, F64, <i32>bits, <i32>(bits >> 32), true);
         return;
       }
     }
@@ -507,6 +682,7 @@ export class FunctionCompiler {
     this.memoryAccess(code);
   }
 
+  /** Loads: [code, address slot, offset, result slot]; stores: [code, address slot, value slot, offset]. */
   private memoryAccess(code: u32): void {
     const align = this.r.u32();
     const offset = this.r.u32();
@@ -515,25 +691,32 @@ export class FunctionCompiler {
     if (align > memAccessLog2(code)) this.v.error("alignment must not be larger than natural");
     const t = memAccessType(code);
     if (code >= 0x36) {
+      this.emit(code);
+      this.emitOperands(2);
+      this.emit(offset);
       this.v.popExpect(t);
       this.v.popExpect(I32);
     } else {
+      this.emit2(code, this.operand(0));
+      this.emit2(offset, this.home(this.v.height - 1));
       this.v.popExpect(I32);
       this.v.push(t);
+      this.resultInPlace();
     }
-    this.emit2(code, offset);
   }
 
   private reference(code: u32): void {
     if (code == 0xd0) {
       const t = this.refType();
       this.v.push(t);
-      this.emit(op.OP_REF_NULL);
+      this.emit2(op.OP_REF_NULL, this.home(this.v.height - 1));
+      this.resultInPlace();
     } else if (code == 0xd1) {
+      this.compute(op.OP_REF_IS_NULL, 1);
       const t = this.v.pop();
       if (t != UNKNOWN && !isRefType(t)) this.v.error("type mismatch");
       this.v.push(I32);
-      this.emit(op.OP_REF_IS_NULL);
+      this.resultInPlace();
     } else {
       const index = this.r.u32();
       if (this.r.failed) return;
@@ -544,6 +727,8 @@ export class FunctionCompiler {
       if (!this.m.declaredRefs.has(index)) this.v.error("undeclared function reference");
       this.v.push(FUNCREF);
       this.emit2(op.OP_REF_FUNC, index);
+      this.emit(this.home(this.v.height - 1));
+      this.resultInPlace();
     }
   }
 
@@ -558,8 +743,8 @@ export class FunctionCompiler {
     switch (sub) {
       case 8: this.memoryInit(); break;
       case 9: this.emit2(code, this.dataIndex()); break;
-      case 10: this.zeroByte(); this.zeroByte(); this.requireMemory(); this.bulk3(code, I32); break;
-      case 11: this.zeroByte(); this.requireMemory(); this.bulk3(code, I32); break;
+      case 10: this.zeroByte(); this.zeroByte(); this.requireMemory(); this.emit(code); this.bulk3(I32); break;
+      case 11: this.zeroByte(); this.requireMemory(); this.emit(code); this.bulk3(I32); break;
       case 12: this.tableInit(); break;
       case 13: this.emit2(code, this.elemIndex()); break;
       case 14: this.tableCopy(); break;
@@ -568,12 +753,12 @@ export class FunctionCompiler {
     }
   }
 
-  /** Pops the three operands of a bulk operation (the middle one of type `middle`) and emits `code`. */
-  private bulk3(code: u32, middle: u8): void {
+  /** Emits the three operand slots of a bulk operation and pops them (the middle one of type `middle`). */
+  private bulk3(middle: u8): void {
+    this.emitOperands(3);
     this.v.popExpect(I32);
     this.v.popExpect(middle);
     this.v.popExpect(I32);
-    this.emit(code);
   }
 
   private dataIndex(): u32 {
@@ -595,8 +780,8 @@ export class FunctionCompiler {
     this.zeroByte();
     this.requireMemory();
     if (this.r.failed) return;
-    this.bulk3(op.OP_MEMORY_INIT, I32);
-    this.emit(index);
+    this.emit2(op.OP_MEMORY_INIT, index);
+    this.bulk3(I32);
   }
 
   private tableInit(): void {
@@ -604,8 +789,9 @@ export class FunctionCompiler {
     const table = this.tableIndex();
     if (this.r.failed) return;
     if (this.m.elems[elem].elemType != this.m.tables[table].elemType) this.v.error("type mismatch");
-    this.bulk3(op.OP_TABLE_INIT, I32);
+    this.emit(op.OP_TABLE_INIT);
     this.emit2(elem, table);
+    this.bulk3(I32);
   }
 
   private tableCopy(): void {
@@ -613,27 +799,30 @@ export class FunctionCompiler {
     const src = this.tableIndex();
     if (this.r.failed) return;
     if (this.m.tables[dst].elemType != this.m.tables[src].elemType) this.v.error("type mismatch");
-    this.bulk3(op.OP_TABLE_COPY, I32);
+    this.emit(op.OP_TABLE_COPY);
     this.emit2(dst, src);
+    this.bulk3(I32);
   }
 
+  /** table.grow [index, init slot, n slot, result slot], table.size [index, result slot], table.fill [index, 3 slots]. */
   private tableSizing(sub: u32): void {
     const index = this.tableIndex();
     if (this.r.failed) return;
     const t = this.m.tables[index].elemType;
-    const code = op.OP_PREFIX_FC + sub;
+    this.emit2(op.OP_PREFIX_FC + sub, index);
     if (sub == 15) {
+      this.computeSlots(2);
       this.v.popExpect(I32);
       this.v.popExpect(t);
       this.v.push(I32);
-      this.emit(code);
+      this.resultInPlace();
     } else if (sub == 16) {
       this.v.push(I32);
-      this.emit(code);
+      this.emit(this.home(this.v.height - 1));
+      this.resultInPlace();
     } else {
-      this.bulk3(code, t);
+      this.bulk3(t);
     }
-    this.emit(index);
   }
 }
 

@@ -1,68 +1,85 @@
-// Opcodes of the internal code. Instructions without immediates keep their
-// binary opcode (0x45..0xC4 and the 0xFC group mapped to 0xE0 + subcode), so
-// the compiler copies them through; control flow is rewritten into jumps
-// with resolved targets, and a few internal-only opcodes fill unused codes.
-// Every instruction is a 32-bit opcode word followed by 32-bit immediates.
+// Opcodes of the internal code. Every instruction is a 32-bit opcode word
+// followed by 32-bit immediates. Operands and results are named by slot: the
+// byte offset of a value from the frame pointer (locals first, then the
+// operand stack positions, whose heights the compiler knows). Instructions
+// that only compute keep their binary opcode (0x45..0xC4, and the 0xFC group
+// as 0xE0 + subcode) with immediates [operand slots..., result slot]; control
+// flow is rewritten into jumps with resolved targets (byte offsets into the
+// module's code). Immediates of each are listed below.
 
 export const OP_UNREACHABLE = 0x00;
 /** Loop header: charges one unit of fuel and may suspend here. */
 export const OP_FUEL = 0x03;
-/** [target]: pop i32, jump if zero (the start of `if`). */
+/** [condition, target]: jump when the condition is zero (the start of `if`). */
 export const OP_BR_UNLESS = 0x04;
-/** [target, keep, drop]: keep the top values, drop the ones below them, jump. */
-export const OP_BR_DROP = 0x06;
-/** [target, keep, drop]: as OP_BR_DROP when the popped i32 is non-zero. */
-export const OP_BR_IF_DROP = 0x07;
+/** [target, bytes, from, to]: move branch values, then jump. */
+export const OP_BR_MOVE = 0x06;
+/** [condition, target, bytes, from, to]: as OP_BR_MOVE when the condition is non-zero. */
+export const OP_BR_IF_MOVE = 0x07;
 /** [target] */
 export const OP_BR = 0x0c;
-/** [target] */
+/** [condition, target] */
 export const OP_BR_IF = 0x0d;
-/** [count, then count+1 times: target, keep, drop] */
+/** [index, count, then count+1 times: target, bytes, from, to] */
 export const OP_BR_TABLE = 0x0e;
-/** [result count] */
+/** [bytes, from]: move the results to the start of the frame and return. */
 export const OP_RETURN = 0x0f;
-/** [function index] */
+/** [function index, first argument slot] */
 export const OP_CALL = 0x10;
-/** [type index, table index] */
+/** [type index, table index, element slot, first argument slot] */
 export const OP_CALL_INDIRECT = 0x11;
-export const OP_DROP = 0x1a;
+/** [a, b, condition, result] */
 export const OP_SELECT = 0x1b;
-/** [slot] */
-export const OP_LOCAL_GET = 0x20;
-export const OP_LOCAL_SET = 0x21;
-export const OP_LOCAL_TEE = 0x22;
-/** [global index] */
+/** [from, to]: local.set and local.tee, and pending values put in place. */
+export const OP_COPY = 0x1d;
+/** [global index, result] */
 export const OP_GLOBAL_GET = 0x23;
+/** [global index, value] */
 export const OP_GLOBAL_SET = 0x24;
-/** [table index] */
+/** [table index, element, result] */
 export const OP_TABLE_GET = 0x25;
+/** [table index, element, value] */
 export const OP_TABLE_SET = 0x26;
-// Loads and stores 0x28..0x3E carry [offset].
-export const OP_I32_LOAD = 0x28;
-export const OP_I64_STORE32 = 0x3e;
+// Loads 0x28..0x35: [address, offset, result]; stores 0x36..0x3E: [address, value, offset].
+/** [result] */
 export const OP_MEMORY_SIZE = 0x3f;
+/** [pages, result] */
 export const OP_MEMORY_GROW = 0x40;
-/** [value] */
+/** [result, value] */
 export const OP_I32_CONST = 0x41;
-/** [low, high] */
+/** [result, low, high] */
 export const OP_I64_CONST = 0x42;
+/** [result, bits] */
 export const OP_F32_CONST = 0x43;
+/** [result, low, high] */
 export const OP_F64_CONST = 0x44;
 export const OP_FIRST_NUMERIC = 0x45;
 export const OP_LAST_NUMERIC = 0xc4;
+/** [result] */
 export const OP_REF_NULL = 0xd0;
+/** [value, result] */
 export const OP_REF_IS_NULL = 0xd1;
-/** [function index] */
+/** [function index, result] */
 export const OP_REF_FUNC = 0xd2;
 /** The 0xFC group: 0xE0 + subcode. */
 export const OP_PREFIX_FC = 0xe0;
-export const OP_MEMORY_INIT = 0xe8; // [data index]
-export const OP_DATA_DROP = 0xe9; // [data index]
+/** [data index, destination, source, length] */
+export const OP_MEMORY_INIT = 0xe8;
+/** [data index] */
+export const OP_DATA_DROP = 0xe9;
+/** [destination, source, length] */
 export const OP_MEMORY_COPY = 0xea;
+/** [destination, value, length] */
 export const OP_MEMORY_FILL = 0xeb;
-export const OP_TABLE_INIT = 0xec; // [elem index, table index]
-export const OP_ELEM_DROP = 0xed; // [elem index]
-export const OP_TABLE_COPY = 0xee; // [dst table, src table]
-export const OP_TABLE_GROW = 0xef; // [table index]
-export const OP_TABLE_SIZE = 0xf0; // [table index]
-export const OP_TABLE_FILL = 0xf1; // [table index]
+/** [elem index, table index, destination, source, length] */
+export const OP_TABLE_INIT = 0xec;
+/** [elem index] */
+export const OP_ELEM_DROP = 0xed;
+/** [destination table, source table, destination, source, length] */
+export const OP_TABLE_COPY = 0xee;
+/** [table index, initial value, count, result] */
+export const OP_TABLE_GROW = 0xef;
+/** [table index, result] */
+export const OP_TABLE_SIZE = 0xf0;
+/** [table index, start, value, count] */
+export const OP_TABLE_FILL = 0xf1;
