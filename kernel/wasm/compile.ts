@@ -91,6 +91,13 @@ export class FunctionCompiler {
   /** Per stack height: the byte offset of the local whose value is pending there, or CANONICAL. */
   pending: i32[] = [];
   pendingCount: i32 = 0;
+  // The last instruction that computed a value into its own slot, so that a
+  // following local.set or branch can take the value straight from it.
+  instructionStart: i32 = 0;
+  lastStart: i32 = -1;
+  lastEnd: i32 = -1;
+  lastResultWord: i32 = -1;
+  lastHeight: i32 = -1;
 
   constructor(public m: Module, public r: Reader, public code: CodeBuffer) {
     this.v = new Validator(r);
@@ -187,8 +194,30 @@ export class FunctionCompiler {
   }
 
   /** Marks the top of the stack (just pushed by an instruction's result) as being in place. */
-  private resultInPlace(): void {
-    if (this.live) this.setPending(this.v.height - 1, CANONICAL);
+  private resultInPlace(resultWord: i32 = -1): void {
+    if (!this.live) return;
+    this.setPending(this.v.height - 1, CANONICAL);
+    this.lastStart = this.instructionStart;
+    this.lastEnd = <i32>this.code.length;
+    this.lastResultWord = resultWord >= 0 ? resultWord : this.lastEnd - 1;
+    this.lastHeight = this.v.height - 1;
+  }
+
+  /** True when the value on top was computed by the instruction just emitted, into its own slot. */
+  private topJustComputed(): bool {
+    const top = this.v.height - 1;
+    return this.live && this.lastEnd == <i32>this.code.length && this.lastHeight == top && this.slot(top) == this.home(top);
+  }
+
+  /** Forgets the last computed value: code emitted from here on may be reached by a jump. */
+  private label(): void {
+    this.lastEnd = -1;
+  }
+
+  private pendingOn(local: i32): bool {
+    if (this.pendingCount == 0) return false;
+    for (let h = 0; h < this.pending.length && h < this.v.height; h++) if (this.pending[h] == local) return true;
+    return false;
   }
 
   /** Copies pending values below height `limit` into place; only those of local `local` unless it is CANONICAL. */
@@ -213,6 +242,7 @@ export class FunctionCompiler {
   private instruction(): void {
     const code = <u32>this.r.u8();
     if (this.r.failed) return;
+    this.instructionStart = <i32>this.code.length;
     if (code >= <u32>op.OP_FIRST_NUMERIC && code <= <u32>op.OP_LAST_NUMERIC) {
       this.numeric(code, numericSignature(code));
       return;
@@ -329,6 +359,7 @@ export class FunctionCompiler {
       return;
     }
     this.settleAll();
+    this.label();
     this.v.popAll(frame.results);
     if (this.v.height != frame.height) this.v.error("type mismatch");
     if (this.live) this.emitJump(op.OP_BR, frame);
@@ -349,6 +380,7 @@ export class FunctionCompiler {
 
   private endBlock(): void {
     this.settleAll();
+    this.label();
     const frame = this.v.popFrame();
     if (frame.opcode == IF && !sameTypes(frame.params, frame.results)) this.v.error("type mismatch");
     const here = this.code.offset;
@@ -568,13 +600,20 @@ export class FunctionCompiler {
     }
     const top = this.v.height - 1;
     const source = this.operand(0);
+    const retarget = this.topJustComputed() && !this.pendingOn(slot);
     this.v.popExpect(t);
     if (this.r.failed) return;
-    // Values read from this local earlier must keep the old value.
-    this.settle(top, slot);
-    if (source != slot) {
-      this.emit(op.OP_COPY);
-      this.emit2(source, slot);
+    if (retarget) {
+      // The instruction that computed the value writes the local directly.
+      this.code.set(this.lastResultWord, slot);
+      this.lastEnd = -1;
+    } else {
+      // Values read from this local earlier must keep the old value.
+      this.settle(top, slot);
+      if (source != slot) {
+        this.emit(op.OP_COPY);
+        this.emit2(source, slot);
+      }
     }
     if (code == 0x22) {
       this.v.push(t);
@@ -645,10 +684,11 @@ export class FunctionCompiler {
     this.v.push(t);
     if (!this.live) return;
     this.code.emit(code);
+    const resultWord = <i32>this.code.length;
     this.code.emit(this.home(this.v.height - 1));
     this.code.emit(low);
     if (wide) this.code.emit(high);
-    this.resultInPlace();
+    this.resultInPlace(resultWord);
   }
 
   private memoryOrConst(code: u32): void {
