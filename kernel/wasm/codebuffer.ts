@@ -25,6 +25,11 @@ export class CodeBuffer {
     this.length++;
   }
 
+  /** Drops the words from `length` on. */
+  truncate(length: u32): void {
+    this.length = length;
+  }
+
   get(index: i32): i32 {
     return load<i32>(this.data + (<usize>index << 2));
   }

@@ -209,6 +209,34 @@ export class FunctionCompiler {
     return this.live && this.lastEnd == <i32>this.code.length && this.lastHeight == top && this.slot(top) == this.home(top);
   }
 
+  /** True when the condition on top is an i32 test just emitted, which a branch can absorb. */
+  private conditionFusable(): bool {
+    if (!this.topJustComputed()) return false;
+    const c = this.code.get(this.lastStart);
+    return c >= 0x45 && c <= 0x4f;
+  }
+
+  /**
+   * Rewrites the i32 test just emitted into a compare-and-branch taken when
+   * the test holds (or, with `invert`, when it fails), and emits the target.
+   */
+  private fuseBranch(invert: bool, frame: ControlFrame | null): void {
+    const start = this.lastStart;
+    const c = this.code.get(start);
+    if (c == 0x45) {
+      const a = this.code.get(start + 1);
+      this.code.set(start, invert ? op.OP_BR_IF : op.OP_BR_IF_EQZ);
+      this.code.truncate(start + 2);
+      if (!invert) this.code.emit(a);
+    } else {
+      const test = invert ? invertComparison(c) : c;
+      this.code.set(start, op.OP_BR_IF_COMPARE + test - 0x46);
+      this.code.truncate(start + 3);
+    }
+    this.lastEnd = -1;
+    if (frame !== null) this.emitTarget(frame);
+  }
+
   /** Forgets the last computed value: code emitted from here on may be reached by a jump. */
   private label(): void {
     this.lastEnd = -1;
@@ -331,8 +359,10 @@ export class FunctionCompiler {
     const bt = this.blockType();
     if (bt === null) return;
     let condition = 0;
+    let fusable = false;
     if (code == IF) {
       condition = this.operand(0);
+      fusable = this.conditionFusable();
       this.v.popExpect(I32);
     }
     this.settleAll();
@@ -345,8 +375,12 @@ export class FunctionCompiler {
       frame.loopStart = this.code.offset;
       this.code.emit(op.OP_FUEL);
     } else if (code == IF) {
-      this.code.emit(op.OP_BR_UNLESS);
-      this.code.emit(condition);
+      if (fusable && this.lastEnd == <i32>this.code.length) {
+        this.fuseBranch(true, null);
+      } else {
+        this.code.emit(op.OP_BR_UNLESS);
+        this.code.emit(condition);
+      }
       frame.elseFixup = <i32>this.code.length;
       this.code.emit(-1);
     }
@@ -454,9 +488,12 @@ export class FunctionCompiler {
     const frame = this.v.label(this.r.u32());
     if (frame === null) return;
     const condition = this.operand(0);
+    const fusable = this.conditionFusable();
     this.v.popExpect(I32);
     this.settleAll();
-    if (this.live) {
+    if (this.live && fusable && this.lastEnd == <i32>this.code.length && !this.needsMove(frame, this.v.height)) {
+      this.fuseBranch(false, frame);
+    } else if (this.live) {
       const moves = this.needsMove(frame, this.v.height);
       this.code.emit(moves ? op.OP_BR_IF_MOVE : op.OP_BR_IF);
       this.code.emit(condition);
@@ -864,6 +901,22 @@ export class FunctionCompiler {
       this.bulk3(t);
     }
   }
+}
+
+/** The i32 comparison that holds exactly when `c` (0x46..0x4F) does not. */
+function invertComparison(c: i32): i32 {
+  switch (c) {
+    case 0x46: return 0x47; // eq / ne
+    case 0x47: return 0x46;
+    case 0x48: return 0x4e; // lt_s / ge_s
+    case 0x4e: return 0x48;
+    case 0x49: return 0x4f; // lt_u / ge_u
+    case 0x4f: return 0x49;
+    case 0x4a: return 0x4c; // gt_s / le_s
+    case 0x4c: return 0x4a;
+    case 0x4b: return 0x4d; // gt_u / le_u
+  }
+  return 0x4b; // le_u / gt_u
 }
 
 function sameTypes(a: u8[], b: u8[]): bool {

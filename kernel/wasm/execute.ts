@@ -203,6 +203,21 @@ export class Thread {
           ip = load<i32>(fp + load<u32>(ip, 4)) != 0 ? code + load<i32>(ip, 8) : ip + 12;
           break;
         }
+        case op.OP_BR_IF_EQZ: {
+          ip = load<i32>(fp + load<u32>(ip, 4)) == 0 ? code + load<i32>(ip, 12) : ip + 16;
+          break;
+        }
+        // Comparisons fused with a branch: [a, b, target].
+        case 0xc6: ip = load<i32>(fp + load<u32>(ip, 4)) == load<i32>(fp + load<u32>(ip, 8)) ? code + load<i32>(ip, 12) : ip + 16; break; // eq
+        case 0xc7: ip = load<i32>(fp + load<u32>(ip, 4)) != load<i32>(fp + load<u32>(ip, 8)) ? code + load<i32>(ip, 12) : ip + 16; break; // ne
+        case 0xc8: ip = load<i32>(fp + load<u32>(ip, 4)) < load<i32>(fp + load<u32>(ip, 8)) ? code + load<i32>(ip, 12) : ip + 16; break; // lt_s
+        case 0xc9: ip = load<u32>(fp + load<u32>(ip, 4)) < load<u32>(fp + load<u32>(ip, 8)) ? code + load<i32>(ip, 12) : ip + 16; break; // lt_u
+        case 0xca: ip = load<i32>(fp + load<u32>(ip, 4)) > load<i32>(fp + load<u32>(ip, 8)) ? code + load<i32>(ip, 12) : ip + 16; break; // gt_s
+        case 0xcb: ip = load<u32>(fp + load<u32>(ip, 4)) > load<u32>(fp + load<u32>(ip, 8)) ? code + load<i32>(ip, 12) : ip + 16; break; // gt_u
+        case 0xcc: ip = load<i32>(fp + load<u32>(ip, 4)) <= load<i32>(fp + load<u32>(ip, 8)) ? code + load<i32>(ip, 12) : ip + 16; break; // le_s
+        case 0xcd: ip = load<u32>(fp + load<u32>(ip, 4)) <= load<u32>(fp + load<u32>(ip, 8)) ? code + load<i32>(ip, 12) : ip + 16; break; // le_u
+        case 0xce: ip = load<i32>(fp + load<u32>(ip, 4)) >= load<i32>(fp + load<u32>(ip, 8)) ? code + load<i32>(ip, 12) : ip + 16; break; // ge_s
+        case 0xcf: ip = load<u32>(fp + load<u32>(ip, 4)) >= load<u32>(fp + load<u32>(ip, 8)) ? code + load<i32>(ip, 12) : ip + 16; break; // ge_u
         case op.OP_BR_MOVE: {
           moveValues(fp, ip + 8);
           ip = code + load<i32>(ip, 4);

@@ -55,6 +55,9 @@ export const OP_F32_CONST = 0x43;
 export const OP_F64_CONST = 0x44;
 export const OP_FIRST_NUMERIC = 0x45;
 export const OP_LAST_NUMERIC = 0xc4;
+/** [a, b, target]: i32.eqz (b unused) or an i32 comparison 0x46..0x4F fused with br_if. */
+export const OP_BR_IF_EQZ = 0xc5;
+export const OP_BR_IF_COMPARE = 0xc6; // + (comparison opcode - 0x46), up to 0xCF
 /** [result] */
 export const OP_REF_NULL = 0xd0;
 /** [value, result] */
