@@ -298,7 +298,18 @@ export class FunctionCompiler {
 
   private numeric(code: u32, sig: StaticArray<u8>): void {
     const inputs = sig[1] != 0 ? 2 : 1;
-    this.compute(code, inputs);
+    const withConstant = constantForm(code);
+    if (withConstant >= 0 && this.topJustComputed() && this.code.get(this.lastStart) == op.OP_I32_CONST) {
+      // i32.const then the operation: the constant becomes an immediate.
+      const constant = this.code.get(this.lastStart + 2);
+      this.code.truncate(this.lastStart);
+      this.code.emit(withConstant);
+      this.code.emit(this.operand(1));
+      this.code.emit(constant);
+      this.code.emit(this.home(this.v.height - 2));
+    } else {
+      this.compute(code, inputs);
+    }
     if (sig[1] != 0) this.v.popExpect(sig[1]);
     this.v.popExpect(sig[0]);
     this.v.push(sig[2]);
@@ -901,6 +912,22 @@ export class FunctionCompiler {
       this.bulk3(t);
     }
   }
+}
+
+/** The opcode of i32 operation `code` with a constant second operand, or -1 when there is none. */
+function constantForm(code: u32): i32 {
+  switch (code) {
+    case 0x6a: return op.OP_I32_BINARY_CONST; // add
+    case 0x6b: return op.OP_I32_BINARY_CONST + 1; // sub
+    case 0x6c: return op.OP_I32_BINARY_CONST + 2; // mul
+    case 0x71: return op.OP_I32_BINARY_CONST + 3; // and
+    case 0x72: return op.OP_I32_BINARY_CONST + 4; // or
+    case 0x73: return op.OP_I32_BINARY_CONST + 5; // xor
+    case 0x74: return op.OP_I32_BINARY_CONST + 6; // shl
+    case 0x75: return op.OP_I32_BINARY_CONST + 7; // shr_s
+    case 0x76: return op.OP_I32_BINARY_CONST + 8; // shr_u
+  }
+  return -1;
 }
 
 /** The i32 comparison that holds exactly when `c` (0x46..0x4F) does not. */

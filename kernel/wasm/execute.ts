@@ -218,6 +218,16 @@ export class Thread {
         case 0xcd: ip = load<u32>(fp + load<u32>(ip, 4)) <= load<u32>(fp + load<u32>(ip, 8)) ? code + load<i32>(ip, 12) : ip + 16; break; // le_u
         case 0xce: ip = load<i32>(fp + load<u32>(ip, 4)) >= load<i32>(fp + load<u32>(ip, 8)) ? code + load<i32>(ip, 12) : ip + 16; break; // ge_s
         case 0xcf: ip = load<u32>(fp + load<u32>(ip, 4)) >= load<u32>(fp + load<u32>(ip, 8)) ? code + load<i32>(ip, 12) : ip + 16; break; // ge_u
+        // i32 operations with a constant second operand: [a, constant, result].
+        case 0xd3: store<i32>(fp + load<u32>(ip, 12), load<i32>(fp + load<u32>(ip, 4)) + load<i32>(ip, 8)); ip += 16; break; // add
+        case 0xd4: store<i32>(fp + load<u32>(ip, 12), load<i32>(fp + load<u32>(ip, 4)) - load<i32>(ip, 8)); ip += 16; break; // sub
+        case 0xd5: store<i32>(fp + load<u32>(ip, 12), load<i32>(fp + load<u32>(ip, 4)) * load<i32>(ip, 8)); ip += 16; break; // mul
+        case 0xd6: store<i32>(fp + load<u32>(ip, 12), load<i32>(fp + load<u32>(ip, 4)) & load<i32>(ip, 8)); ip += 16; break; // and
+        case 0xd7: store<i32>(fp + load<u32>(ip, 12), load<i32>(fp + load<u32>(ip, 4)) | load<i32>(ip, 8)); ip += 16; break; // or
+        case 0xd8: store<i32>(fp + load<u32>(ip, 12), load<i32>(fp + load<u32>(ip, 4)) ^ load<i32>(ip, 8)); ip += 16; break; // xor
+        case 0xd9: store<i32>(fp + load<u32>(ip, 12), load<i32>(fp + load<u32>(ip, 4)) << load<i32>(ip, 8)); ip += 16; break; // shl
+        case 0xda: store<i32>(fp + load<u32>(ip, 12), load<i32>(fp + load<u32>(ip, 4)) >> load<i32>(ip, 8)); ip += 16; break; // shr_s
+        case 0xdb: store<u32>(fp + load<u32>(ip, 12), load<u32>(fp + load<u32>(ip, 4)) >>> load<u32>(ip, 8)); ip += 16; break; // shr_u
         case op.OP_BR_MOVE: {
           moveValues(fp, ip + 8);
           ip = code + load<i32>(ip, 4);
@@ -256,10 +266,9 @@ export class Thread {
             inst = this.func!.instance!;
             code = inst.module.code;
             mem = inst.memory;
+            memBase = mem === null ? 0 : mem.base;
+            memLen = mem === null ? 0 : mem.byteLength;
           }
-          // A callee may have grown the memory, wherever it lives.
-          memBase = mem === null ? 0 : mem.base;
-          memLen = mem === null ? 0 : mem.byteLength;
           break;
         }
         case op.OP_CALL:
@@ -270,7 +279,7 @@ export class Thread {
           let callee: FuncInst;
           let args: usize;
           if (opcode == op.OP_CALL) {
-            callee = inst.funcs[load<i32>(ip, 4)];
+            callee = unchecked(inst.funcs[load<i32>(ip, 4)]);
             args = fp + load<u32>(ip, 8);
             this.ip = ip + 12;
           } else {
@@ -285,13 +294,17 @@ export class Thread {
           if (!this.enter(callee, args)) return this.status;
           ip = this.ip;
           fp = this.fp;
-          if (this.func!.instance !== inst) {
+          // Memory can only have moved if another instance runs or a host function ran.
+          if (callee.instance !== inst) {
             inst = this.func!.instance!;
             code = inst.module.code;
             mem = inst.memory;
+            memBase = mem === null ? 0 : mem.base;
+            memLen = mem === null ? 0 : mem.byteLength;
+          } else if (callee.host !== null) {
+            memBase = mem === null ? 0 : mem.base;
+            memLen = mem === null ? 0 : mem.byteLength;
           }
-          memBase = mem === null ? 0 : mem.base;
-          memLen = mem === null ? 0 : mem.byteLength;
           break;
         }
         case op.OP_SELECT: {

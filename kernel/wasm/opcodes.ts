@@ -64,6 +64,11 @@ export const OP_REF_NULL = 0xd0;
 export const OP_REF_IS_NULL = 0xd1;
 /** [function index, result] */
 export const OP_REF_FUNC = 0xd2;
+/**
+ * [a, constant, result]: i32 add, sub, mul, and, or, xor, shl, shr_s, shr_u
+ * whose second operand is an i32.const, 0xD3..0xDB in that order.
+ */
+export const OP_I32_BINARY_CONST = 0xd3;
 /** The 0xFC group: 0xE0 + subcode. */
 export const OP_PREFIX_FC = 0xe0;
 /** [data index, destination, source, length] */
