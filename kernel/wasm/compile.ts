@@ -96,6 +96,9 @@ export class FunctionCompiler {
   instructionStart: i32 = 0;
   lastStart: i32 = -1;
   lastEnd: i32 = -1;
+  /** Where the instruction before the last one started and ended. */
+  previousStart: i32 = -1;
+  previousEnd: i32 = -1;
   lastResultWord: i32 = -1;
   lastHeight: i32 = -1;
 
@@ -197,6 +200,8 @@ export class FunctionCompiler {
   private resultInPlace(resultWord: i32 = -1): void {
     if (!this.live) return;
     this.setPending(this.v.height - 1, CANONICAL);
+    this.previousStart = this.lastStart;
+    this.previousEnd = this.lastEnd;
     this.lastStart = this.instructionStart;
     this.lastEnd = <i32>this.code.length;
     this.lastResultWord = resultWord >= 0 ? resultWord : this.lastEnd - 1;
@@ -228,6 +233,16 @@ export class FunctionCompiler {
       this.code.set(start, invert ? op.OP_BR_IF : op.OP_BR_IF_EQZ);
       this.code.truncate(start + 2);
       if (!invert) this.code.emit(a);
+    } else if (this.comparesWithConstant()) {
+      // i32.const then the comparison: the constant becomes an immediate.
+      const a = this.code.get(start + 1);
+      const from = this.previousStart;
+      const constant = this.code.get(from + 2);
+      const test = invert ? invertComparison(c) : c;
+      this.code.truncate(from);
+      this.code.emit(op.OP_BR_IF_COMPARE_CONST + test - 0x46);
+      this.code.emit(a);
+      this.code.emit(constant);
     } else {
       const test = invert ? invertComparison(c) : c;
       this.code.set(start, op.OP_BR_IF_COMPARE + test - 0x46);
@@ -237,9 +252,18 @@ export class FunctionCompiler {
     if (frame !== null) this.emitTarget(frame);
   }
 
+  /** True when the comparison just emitted reads, as its second operand, an i32.const emitted right before it. */
+  private comparesWithConstant(): bool {
+    const from = this.previousStart;
+    if (from < 0 || this.previousEnd != this.lastStart || this.code.get(from) != op.OP_I32_CONST) return false;
+    const constantSlot = this.code.get(from + 1);
+    return this.code.get(this.lastStart + 2) == constantSlot && this.code.get(this.lastStart + 1) != constantSlot;
+  }
+
   /** Forgets the last computed value: code emitted from here on may be reached by a jump. */
   private label(): void {
     this.lastEnd = -1;
+    this.previousEnd = -1;
   }
 
   private pendingOn(local: i32): bool {
@@ -303,6 +327,9 @@ export class FunctionCompiler {
       // i32.const then the operation: the constant becomes an immediate.
       const constant = this.code.get(this.lastStart + 2);
       this.code.truncate(this.lastStart);
+      this.instructionStart = this.lastStart;
+      this.lastStart = this.previousStart;
+      this.lastEnd = this.previousEnd;
       this.code.emit(withConstant);
       this.code.emit(this.operand(1));
       this.code.emit(constant);

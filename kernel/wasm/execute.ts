@@ -228,6 +228,17 @@ export class Thread {
         case 0xd9: store<i32>(fp + load<u32>(ip, 12), load<i32>(fp + load<u32>(ip, 4)) << load<i32>(ip, 8)); ip += 16; break; // shl
         case 0xda: store<i32>(fp + load<u32>(ip, 12), load<i32>(fp + load<u32>(ip, 4)) >> load<i32>(ip, 8)); ip += 16; break; // shr_s
         case 0xdb: store<u32>(fp + load<u32>(ip, 12), load<u32>(fp + load<u32>(ip, 4)) >>> load<u32>(ip, 8)); ip += 16; break; // shr_u
+        // Comparisons with a constant fused with a branch: [a, constant, target].
+        case 0xf2: ip = load<i32>(fp + load<u32>(ip, 4)) == load<i32>(ip, 8) ? code + load<i32>(ip, 12) : ip + 16; break; // eq
+        case 0xf3: ip = load<i32>(fp + load<u32>(ip, 4)) != load<i32>(ip, 8) ? code + load<i32>(ip, 12) : ip + 16; break; // ne
+        case 0xf4: ip = load<i32>(fp + load<u32>(ip, 4)) < load<i32>(ip, 8) ? code + load<i32>(ip, 12) : ip + 16; break; // lt_s
+        case 0xf5: ip = load<u32>(fp + load<u32>(ip, 4)) < load<u32>(ip, 8) ? code + load<i32>(ip, 12) : ip + 16; break; // lt_u
+        case 0xf6: ip = load<i32>(fp + load<u32>(ip, 4)) > load<i32>(ip, 8) ? code + load<i32>(ip, 12) : ip + 16; break; // gt_s
+        case 0xf7: ip = load<u32>(fp + load<u32>(ip, 4)) > load<u32>(ip, 8) ? code + load<i32>(ip, 12) : ip + 16; break; // gt_u
+        case 0xf8: ip = load<i32>(fp + load<u32>(ip, 4)) <= load<i32>(ip, 8) ? code + load<i32>(ip, 12) : ip + 16; break; // le_s
+        case 0xf9: ip = load<u32>(fp + load<u32>(ip, 4)) <= load<u32>(ip, 8) ? code + load<i32>(ip, 12) : ip + 16; break; // le_u
+        case 0xfa: ip = load<i32>(fp + load<u32>(ip, 4)) >= load<i32>(ip, 8) ? code + load<i32>(ip, 12) : ip + 16; break; // ge_s
+        case 0xfb: ip = load<u32>(fp + load<u32>(ip, 4)) >= load<u32>(ip, 8) ? code + load<i32>(ip, 12) : ip + 16; break; // ge_u
         case op.OP_BR_MOVE: {
           moveValues(fp, ip + 8);
           ip = code + load<i32>(ip, 4);

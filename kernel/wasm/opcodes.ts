@@ -69,6 +69,8 @@ export const OP_REF_FUNC = 0xd2;
  * whose second operand is an i32.const, 0xD3..0xDB in that order.
  */
 export const OP_I32_BINARY_CONST = 0xd3;
+/** [a, constant, target]: as OP_BR_IF_COMPARE with an i32.const second operand, 0xF2..0xFB. */
+export const OP_BR_IF_COMPARE_CONST = 0xf2;
 /** The 0xFC group: 0xE0 + subcode. */
 export const OP_PREFIX_FC = 0xe0;
 /** [data index, destination, source, length] */

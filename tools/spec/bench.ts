@@ -8,7 +8,7 @@ import { join, resolve } from "node:path";
 import { ATOLL_RUN } from "./native.ts";
 
 const BENCH_OUT = resolve(import.meta.dirname, "../../out/engine/bench");
-const RUNS = 3;
+const RUNS = 5;
 
 /** Each program and the argument that makes it run for a measurable time. */
 const PROGRAMS: [string, number][] = [
