@@ -15,7 +15,7 @@ import { setupScreen } from "./console/setup";
 import { freeFrameCount, ignoredBytes, initFrames, Reservation, totalFrames, FRAME_SIZE } from "./mem/frames";
 import { backRange } from "./mem/paging";
 import { cidOfPhysical } from "./identity/cid";
-import { startBootPrograms } from "./proc/boot-programs";
+import { startBootPrograms } from "./proc/launch";
 import { allProcesses } from "./proc/table";
 import { runUntilIdle } from "./sched/scheduler";
 import { exceptionHandler, panic, setExitOnPanic, trapHandler } from "./panic/panic";
@@ -23,6 +23,7 @@ import { setSymbolTable } from "./panic/symbols";
 import { calibrateTsc, nanosSinceEntry, setEntryTsc, tscTicksPerMs } from "./time/tsc";
 import { runSelfTests } from "./selftest/selftest";
 import { triggerFault } from "./selftest/faults";
+import { initAcpi } from "./acpi/acpi";
 
 export const VERSION = "0.1.0";
 
@@ -42,10 +43,11 @@ export function kmain(magic: u32, bootInfo: u64, entryTsc: u64): void {
   if (!calibrateTsc()) log.warn("TSC calibration failed: the PIT never fired; timestamps are zero");
   reportBoot(boot, screen);
   initMemory(boot);
+  initAcpi(boot.rsdp, cmdline.has("acpidump"));
   log.info("ready in " + msString(nanosSinceEntry()) + " since entry (TSC " + (tscTicksPerMs() / 1000).toString() + " MHz)");
   if (startBootPrograms(boot) > 0) {
     runUntilIdle();
-    log.info("no runnable processes (" + allProcesses().length.toString() + " waiting)");
+    log.info("no runnable processes (" + allProcesses().length.toString() + " waiting); kernel memory " + (memory.size() * 64).toString() + " KiB");
   }
   afterReady(cmdline);
 }
@@ -75,7 +77,7 @@ function reportBoot(boot: BootInfo, screen: string): void {
     log.info("module '" + m.name + "' " + m.cid + " at 0x" + m.start.toString(16) + ", " + (m.end - m.start).toString() + " bytes");
   }
   if (boot.rsdp != null) log.info("ACPI RSDP v" + boot.rsdpVersion.toString() + " (" + boot.rsdp!.length.toString() + " bytes)");
-  else log.warn("no ACPI RSDP from the boot loader");
+  else log.info("no ACPI RSDP from the boot loader");
 }
 
 function initMemory(boot: BootInfo): void {

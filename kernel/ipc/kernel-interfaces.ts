@@ -1,12 +1,15 @@
-// The interfaces the kernel handles itself: the registry of handlers and
-// the kernel's own log. Their messages follow the layouts their definitions
+// The interfaces the kernel handles itself: the registry of handlers,
+// starting and ending processes, and the kernel's own log. Their messages follow the layouts their definitions
 // in interfaces/ give (ordinal byte, then fields; strings as u32 length and
 // UTF-8).
 import { HASH_BYTES, hashKey } from "./hashkey";
-import { REGISTRY_HANDLER, REGISTRY_REGISTER, REGISTRY_UNREGISTER } from "./interfaces.generated";
+import { PROCESS_KILL, PROCESS_START, REGISTRY_HANDLER, REGISTRY_REGISTER, REGISTRY_UNREGISTER } from "./interfaces.generated";
 import { errorPayload, Message } from "./message";
 import { handlerOf, kernelAnswer, register, unregister } from "./router";
 import { Process } from "../proc/process";
+import { launch } from "../proc/launch";
+import { endProcess, processByPid } from "../proc/table";
+import { cidOfDigest } from "../identity/cid";
 import * as log from "../console/log";
 
 const EMPTY = new Uint8Array(0);
@@ -54,4 +57,59 @@ export function handleKernelLog(sender: Process, m: Message): void {
   }
   log.logLine(<log.Level>level, sender.name + ": " + String.UTF8.decodeUnsafe(p.dataStart + 6, length));
   kernelAnswer(sender, m, false, EMPTY);
+}
+
+const MAX_NAME_BYTES: u32 = 64;
+const MAX_START_GRANTS: u32 = 64;
+
+/** start(module: hash, name: string, grants: list<hash>) -> (pid: u64); kill(pid: u64) -> (). */
+export function handleProcess(sender: Process, m: Message): void {
+  const p = m.payload;
+  if (p.length == 9 && p[0] == PROCESS_KILL) {
+    killProcess(sender, m, load<u64>(p.dataStart + 1));
+    return;
+  }
+  const at = p.dataStart;
+  if (p.length < 37 || p[0] != PROCESS_START) {
+    refuse(sender, m, "malformed process message");
+    return;
+  }
+  const nameLength = load<u32>(at + 33);
+  if (nameLength > MAX_NAME_BYTES || <u64>37 + nameLength + 4 > <u64>p.length) {
+    refuse(sender, m, "malformed process message");
+    return;
+  }
+  const count = load<u32>(at + 37 + nameLength);
+  const listAt = <u32>41 + nameLength;
+  if (count > MAX_START_GRANTS || <u64>listAt + <u64>count * HASH_BYTES != <u64>p.length) {
+    refuse(sender, m, "malformed process message");
+    return;
+  }
+  const grants = new Set<string>();
+  for (let i: u32 = 0; i < count; i++) {
+    const key = hashKey(at + listAt + i * HASH_BYTES);
+    if (sender.grants.has(key)) grants.add(key);
+  }
+  const digest = new StaticArray<u8>(HASH_BYTES);
+  memory.copy(changetype<usize>(digest), at + 1, HASH_BYTES);
+  const name = String.UTF8.decodeUnsafe(at + 37, nameLength);
+  const result = launch(name, cidOfDigest(digest), grants);
+  if (result.process === null) {
+    refuse(sender, m, result.error);
+    return;
+  }
+  const answer = new Uint8Array(8);
+  store<u64>(answer.dataStart, result.process!.pid);
+  kernelAnswer(sender, m, false, answer);
+}
+
+// A process cannot end itself this way: its thread is the one running.
+function killProcess(sender: Process, m: Message, pid: u64): void {
+  const target = processByPid(pid);
+  if (target === null) refuse(sender, m, "no process " + pid.toString());
+  else if (target === sender) refuse(sender, m, "a process cannot kill itself; return from _start instead");
+  else {
+    endProcess(target, "killed by process " + sender.pid.toString());
+    kernelAnswer(sender, m, false, EMPTY);
+  }
 }

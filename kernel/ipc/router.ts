@@ -6,9 +6,9 @@ import {
   E_NO_HANDLER, E_PERMISSION, E_QUEUE_FULL, E_TOO_MANY_PENDING, E_UNKNOWN_MESSAGE, MAX_DELAYED, MAX_PENDING_ANSWERS,
   NOTIFY_ANSWER, NOTIFY_MESSAGE, OK, SEND_ALLOW_DELAY, SEND_NEEDS_ANSWER,
 } from "./abi";
-import { KERNEL_LOG_INTERFACE, REGISTRY_INTERFACE } from "./interfaces.generated";
+import { KERNEL_LOG_INTERFACE, PROCESS_INTERFACE, REGISTRY_INTERFACE } from "./interfaces.generated";
 import { answerNotification, destroyedNotification, errorPayload, Message, messageNotification, Notification } from "./message";
-import { handleKernelLog, handleRegistry } from "./kernel-interfaces";
+import { handleKernelLog, handleProcess, handleRegistry } from "./kernel-interfaces";
 import { Process } from "../proc/process";
 import { deliver, processByPid } from "../proc/table";
 
@@ -30,10 +30,11 @@ export function send(sender: Process, key: string, payload: Uint8Array, flags: u
   const needsAnswer = (flags & SEND_NEEDS_ANSWER) != 0;
   if (needsAnswer && sender.awaiting.size >= MAX_PENDING_ANSWERS) return E_TOO_MANY_PENDING;
   const m = new Message(nextMessageId, key, sender.pid, needsAnswer, payload);
-  if (key == REGISTRY_INTERFACE || key == KERNEL_LOG_INTERFACE) {
+  if (key == REGISTRY_INTERFACE || key == PROCESS_INTERFACE || key == KERNEL_LOG_INTERFACE) {
     nextMessageId++;
     if (needsAnswer) sender.awaiting.add(m.id);
     if (key == REGISTRY_INTERFACE) handleRegistry(sender, m);
+    else if (key == PROCESS_INTERFACE) handleProcess(sender, m);
     else handleKernelLog(sender, m);
     return <i64>m.id;
   }

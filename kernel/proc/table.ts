@@ -12,7 +12,7 @@ import { Limits } from "../wasm/limits";
 import { Instance } from "../wasm/runtime";
 import { Store } from "../wasm/store";
 import { EXTERN_FUNC } from "../wasm/types";
-import { makeRunnable } from "../sched/scheduler";
+import { forgetProcess, makeRunnable } from "../sched/scheduler";
 import { Process, ProcessState, WaitRequest } from "./process";
 import { defineSystemCalls, writeToModule } from "./syscalls";
 
@@ -112,6 +112,7 @@ export function endProcess(p: Process, reason: string): void {
   releaseProcess(p, reason);
   p.thread.dispose();
   releaseInstance(p.instance);
+  forgetProcess(p);
   log.info("process " + p.pid.toString() + " (" + p.name + ") ended: " + reason);
 }
 

@@ -15,6 +15,12 @@ export function makeRunnable(p: Process): void {
   if (!runQueue.includes(p)) runQueue.push(p);
 }
 
+/** Drops an ended process from the run queue, so nothing keeps it alive. */
+export function forgetProcess(p: Process): void {
+  const at = runQueue.indexOf(p);
+  if (at >= 0) runQueue.splice(at, 1);
+}
+
 /** Runs processes until none is runnable (all blocked or ended). */
 export function runUntilIdle(): void {
   while (runQueue.length > 0) runTurn(runQueue.shift());

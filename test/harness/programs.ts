@@ -43,9 +43,10 @@ export function wat2wasm(text: string): Uint8Array {
  * sends one buffer (message id at 96); $await returns the status byte of the
  * answer to that id; $register(iface) registers or traps; $expect(got, want)
  * traps on a mismatch. Memory: 0 kernel-log hash, 32 registry hash, 64 the
- * `target` interface hash, 4096 the wait buffer, 8192 strings.
+ * `target` interface hash, `hashes` at the offsets given, 4096 the wait
+ * buffer, 8192 strings.
  */
-export function program(target: string, body: string): Uint8Array {
+export function program(target: string, body: string, hashes: Record<number, string> = {}): Uint8Array {
   const strings: string[] = [];
   let next = 8192;
   const withStrings = body.replace(/\$str\("([^"]*)"\)/g, (_, text: string) => {
@@ -63,6 +64,7 @@ export function program(target: string, body: string): Uint8Array {
   (data (i32.const 0) "${dataString(interfaceHash("kernel-log"))}")
   (data (i32.const 32) "${dataString(interfaceHash("registry"))}")
   (data (i32.const 64) "${dataString(target)}")
+  ${Object.entries(hashes).map(([at, hex]) => `(data (i32.const ${at}) "${dataString(hex)}")`).join("\n  ")}
   ${strings.join("\n  ")}
   (func $log (param $ptr i32) (param $len i32)
     (i32.store8 (i32.const 256) (i32.const 0))

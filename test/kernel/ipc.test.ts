@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { newMachine } from "../harness/machine.ts";
 import { BootProgram, bootWithPrograms, interfaceHash, program, testInterface } from "../harness/programs.ts";
 
@@ -223,5 +224,53 @@ describe("processes and IPC (hosted)", function () {
     assert.match(log, /warn  boot configuration line \d+: expected 'run <cid>/);
     assert.match(log, /warn  boot configuration line \d+: 'nothex' is not an interface hash/);
     assert.match(log, /hello: still started/);
+  });
+});
+
+describe("process lifecycle (hosted)", function () {
+  this.timeout(120_000);
+  const PROCESS = interfaceHash("process");
+  const sleeper = program(PONG, `(drop (call $wait (i32.const 0) (i32.const 0) (i32.const 3) (i32.const 4096) (i32.const 4096)))`);
+  const digest = createHash("sha256").update(sleeper).digest("hex");
+
+  // Starts the sleeper and kills it, `cycles` times, then logs.
+  function cycler(cycles: number): Uint8Array {
+    return program(digest, `
+      (local $i i32)
+      (i32.store8 (i32.const 600) (i32.const 0))
+      (memory.copy (i32.const 601) (i32.const 64) (i32.const 32))
+      (i32.store (i32.const 633) (i32.const 5))
+      (i64.store (i32.const 637) (i64.const 0x646c696863))
+      (i32.store (i32.const 642) (i32.const 0))
+      (loop $again
+        (call $expect (call $call (i32.const 900) (i32.const 600) (i32.const 46) (i32.const ${NEEDS_ANSWER})) (i32.const 0))
+        (call $expect (call $await) (i32.const 0))
+        (i32.store8 (i32.const 700) (i32.const 1))
+        (i64.store (i32.const 701) (i64.load (i32.const 4112)))
+        (call $expect (call $call (i32.const 900) (i32.const 700) (i32.const 9) (i32.const ${NEEDS_ANSWER})) (i32.const 0))
+        (call $expect (call $await) (i32.const 0))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $again (i32.lt_u (local.get $i) (i32.const ${cycles}))))
+      (call $log $str("cycles done"))`, { 900: PROCESS });
+  }
+
+  async function cycle(cycles: number): Promise<{ log: string; kib: number }> {
+    const bytes = cycler(cycles);
+    const log = await run([
+      { name: "cycler", bytes, grants: [KERNEL_LOG, PROCESS] },
+      { name: "sleeper", bytes: sleeper, grants: [], notStarted: true },
+    ]);
+    const memory = /kernel memory (\d+) KiB/.exec(log);
+    assert.ok(memory, "memory figure missing");
+    return { log, kib: Number(memory[1]) };
+  }
+
+  it("starts and kills a thousand processes with kernel memory back at its baseline", async () => {
+    const few = await cycle(20);
+    const many = await cycle(1000);
+    assert.match(many.log, /cycler: cycles done/);
+    assert.equal(many.log.match(/ended: killed by process 1/g)?.length, 1000);
+    // One Wasm page of slack: the heap may round differently, but must not grow with the cycles.
+    assert.ok(many.kib <= few.kib + 64, `kernel memory grew from ${few.kib} KiB to ${many.kib} KiB`);
   });
 });

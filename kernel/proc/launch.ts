@@ -1,20 +1,34 @@
-// Starting the programs the boot configuration names. The first loader is
-// the kernel itself serving GRUB's boot modules: a program is found by the
-// CID computed from the module's bytes, so what runs is exactly what the
-// configuration named.
+// Starting programs by CID. The first loader is the kernel itself serving
+// GRUB's boot modules: a program is found by the CID computed from the
+// module's bytes, so what runs is exactly what was named. Programs start
+// from the boot configuration, or later through the "process" interface.
 import { physRead } from "../arch/hw";
 import { BootInfo, BootModule } from "../boot/multiboot2";
 import { parseBootConfig } from "../boot/config";
 import * as log from "../console/log";
-import { spawn } from "./table";
+import { spawn, SpawnResult } from "./table";
 
 const MAX_CONFIG_BYTES: u64 = 64 << 10;
 
-function moduleByCid(boot: BootInfo, cid: string): BootModule | null {
-  for (let i = 0; i < boot.modules.length; i++) {
-    if (boot.modules[i].cid == cid) return boot.modules[i];
+let bootModules: BootModule[] = [];
+
+function moduleByCid(cid: string): BootModule | null {
+  for (let i = 0; i < bootModules.length; i++) {
+    if (bootModules[i].cid == cid) return bootModules[i];
   }
   return null;
+}
+
+/** Starts the module named by `cid` as a process called `name`. */
+export function launch(name: string, cid: string, grants: Set<string>): SpawnResult {
+  const m = moduleByCid(cid);
+  if (m === null) return new SpawnResult(null, "no boot module has CID " + cid);
+  const length = <u32>(m.end - m.start);
+  const bytes = heap.alloc(max<usize>(length, 1));
+  physRead(bytes, m.start, length);
+  const result = spawn(name, cid, bytes, length, grants);
+  heap.free(bytes);
+  return result;
 }
 
 function readText(m: BootModule): string {
@@ -28,6 +42,7 @@ function readText(m: BootModule): string {
 
 /** Starts every program of the "config" boot module; returns how many started. */
 export function startBootPrograms(boot: BootInfo): i32 {
+  bootModules = boot.modules;
   const configModule = boot.module("config");
   if (configModule === null) {
     log.info("no boot configuration: no programs to start");
@@ -38,16 +53,7 @@ export function startBootPrograms(boot: BootInfo): i32 {
   let started = 0;
   for (let i = 0; i < config.programs.length; i++) {
     const entry = config.programs[i];
-    const m = moduleByCid(boot, entry.cid);
-    if (m === null) {
-      log.error("cannot start " + entry.name + ": no boot module has CID " + entry.cid);
-      continue;
-    }
-    const length = <u32>(m.end - m.start);
-    const bytes = heap.alloc(max<usize>(length, 1));
-    physRead(bytes, m.start, length);
-    const result = spawn(entry.name, entry.cid, bytes, length, entry.grants);
-    heap.free(bytes);
+    const result = launch(entry.name, entry.cid, entry.grants);
     if (result.process === null) {
       log.error("cannot start " + entry.name + ": " + result.error);
       continue;
