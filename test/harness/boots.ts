@@ -14,12 +14,16 @@ export const SMALL_PC: Region[] = [
   { base: 0xfffc0000, length: 0x40000, type: RESERVED },
 ];
 
-export function smallPc(cmdline = ""): BootInfoBuilder {
+/** The small PC without an ACPI RSDP tag, for tests that supply their own. */
+export function smallPcWithoutRsdp(cmdline = ""): BootInfoBuilder {
   return new BootInfoBuilder()
     .commandLine(cmdline)
     .loaderName("GRUB 2.06 (simulated)")
     .module(MODULE_START, MODULE_END, "symbols")
     .memoryMap(SMALL_PC)
-    .framebufferText(0xb8000, 80, 25)
-    .rsdp(2);
+    .framebufferText(0xb8000, 80, 25);
+}
+
+export function smallPc(cmdline = ""): BootInfoBuilder {
+  return smallPcWithoutRsdp(cmdline).rsdp(2);
 }
