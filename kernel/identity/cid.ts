@@ -44,6 +44,15 @@ export function cidOfDigest(digest: StaticArray<u8>): string {
   return base32(cidBytes(digest));
 }
 
+/** The CID of `length` bytes of linear memory (module bytes a loader sent). */
+export function cidOfBytes(data: usize, length: usize): string {
+  const digest = new StaticArray<u8>(DIGEST_BYTES);
+  const hash = new Sha256();
+  hash.update(data, length);
+  hash.finish(changetype<usize>(digest));
+  return cidOfDigest(digest);
+}
+
 /** The CID of bytes in physical memory (a boot module), read a page at a time. */
 export function cidOfPhysical(address: u64, length: u64): string {
   const chunk = new StaticArray<u8>(CHUNK);

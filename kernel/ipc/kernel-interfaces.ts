@@ -7,7 +7,7 @@ import { PROCESS_KILL, PROCESS_START, REGISTRY_HANDLER, REGISTRY_REGISTER, REGIS
 import { errorPayload, Message } from "./message";
 import { handlerOf, kernelAnswer, register, unregister } from "./router";
 import { Process } from "../proc/process";
-import { launch } from "../proc/launch";
+import { startForRequest } from "../proc/launch";
 import { endProcess, processByPid } from "../proc/table";
 import { cidOfDigest } from "../identity/cid";
 import * as log from "../console/log";
@@ -93,14 +93,7 @@ export function handleProcess(sender: Process, m: Message): void {
   const digest = new StaticArray<u8>(HASH_BYTES);
   memory.copy(changetype<usize>(digest), at + 1, HASH_BYTES);
   const name = String.UTF8.decodeUnsafe(at + 37, nameLength);
-  const result = launch(name, cidOfDigest(digest), grants);
-  if (result.process === null) {
-    refuse(sender, m, result.error);
-    return;
-  }
-  const answer = new Uint8Array(8);
-  store<u64>(answer.dataStart, result.process!.pid);
-  kernelAnswer(sender, m, false, answer);
+  startForRequest(sender, m, name, changetype<usize>(digest), cidOfDigest(digest), grants);
 }
 
 // A process cannot end itself this way: its thread is the one running.

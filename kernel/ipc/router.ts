@@ -11,6 +11,10 @@ import { answerNotification, destroyedNotification, errorPayload, Message, messa
 import { handleKernelLog, handleProcess, handleRegistry } from "./kernel-interfaces";
 import { Process } from "../proc/process";
 import { deliver, processByPid } from "../proc/table";
+import { loadAnswered } from "../proc/launch";
+
+/** The sender pid of messages the kernel itself sends (to a loader). */
+export const KERNEL_PID: u64 = 0;
 
 let nextMessageId: u64 = 1;
 const handlers = new Map<string, Process>();
@@ -82,7 +86,22 @@ export function kernelAnswer(sender: Process, m: Message, isError: bool, payload
   if (m.needsAnswer) notifySender(sender.pid, m.id, isError, payload);
 }
 
+/** Sends a message from the kernel that expects an answer; the id, or an error (< 0). */
+export function kernelSend(key: string, payload: Uint8Array): i64 {
+  const handler = handlerOf(key);
+  if (handler === null) return E_NO_HANDLER;
+  if (handler.queueFull()) return E_QUEUE_FULL;
+  const m = new Message(nextMessageId++, key, KERNEL_PID, true, payload);
+  inFlight.set(m.id, m);
+  deliverMessage(handler, m);
+  return <i64>m.id;
+}
+
 function notifySender(pid: u64, id: u64, isError: bool, payload: Uint8Array): void {
+  if (pid == KERNEL_PID) {
+    loadAnswered(id, isError, payload);
+    return;
+  }
   const sender = processByPid(pid);
   if (sender === null || !sender.awaiting.has(id)) return;
   sender.awaiting.delete(id);

@@ -1,12 +1,26 @@
 // Starting programs by CID. The first loader is the kernel itself serving
 // GRUB's boot modules: a program is found by the CID computed from the
-// module's bytes, so what runs is exactly what was named. Programs start
-// from the boot configuration, or later through the "process" interface.
+// module's bytes, so what runs is exactly what was named. A CID no boot
+// module has is asked of the process handling the "loader" interface, and
+// its bytes run only if they hash to that CID. Programs start from the boot
+// configuration or through the "process" interface.
 import { physRead } from "../arch/hw";
 import { BootInfo, BootModule } from "../boot/multiboot2";
 import { parseBootConfig } from "../boot/config";
 import * as log from "../console/log";
+import { cidOfBytes } from "../identity/cid";
+import { LOADER_INTERFACE, LOADER_LOAD } from "../ipc/interfaces.generated";
+import { errorPayload, Message } from "../ipc/message";
+import { kernelAnswer, kernelSend } from "../ipc/router";
+import { Process } from "./process";
 import { spawn, SpawnResult } from "./table";
+
+/** A process.start waiting for the loader's answer. */
+class PendingLoad {
+  constructor(public requester: Process, public request: Message, public name: string, public cid: string, public grants: Set<string>) {}
+}
+
+const pendingLoads = new Map<u64, PendingLoad>();
 
 const MAX_CONFIG_BYTES: u64 = 64 << 10;
 
@@ -29,6 +43,52 @@ export function launch(name: string, cid: string, grants: Set<string>): SpawnRes
   const result = spawn(name, cid, bytes, length, grants);
   heap.free(bytes);
   return result;
+}
+
+function answerStart(requester: Process, request: Message, result: SpawnResult): void {
+  const p = result.process;
+  if (p === null) {
+    kernelAnswer(requester, request, true, errorPayload(result.error));
+    return;
+  }
+  const answer = new Uint8Array(8);
+  store<u64>(answer.dataStart, p.pid);
+  kernelAnswer(requester, request, false, answer);
+}
+
+/** process.start: from a boot module at once, else through the loader; answers `request`. */
+export function startForRequest(requester: Process, request: Message, name: string, digest: usize, cid: string, grants: Set<string>): void {
+  if (moduleByCid(cid) !== null) {
+    answerStart(requester, request, launch(name, cid, grants));
+    return;
+  }
+  const load = new Uint8Array(33);
+  load[0] = LOADER_LOAD;
+  memory.copy(load.dataStart + 1, digest, 32);
+  const id = kernelSend(LOADER_INTERFACE, load);
+  if (id < 0) {
+    kernelAnswer(requester, request, true, errorPayload("no boot module has CID " + cid + " and no loader can be asked"));
+    return;
+  }
+  pendingLoads.set(<u64>id, new PendingLoad(requester, request, name, cid, grants));
+}
+
+/** The loader answered load(): bytes (u32 length, then the bytes) or an error. */
+export function loadAnswered(id: u64, isError: bool, payload: Uint8Array): void {
+  if (!pendingLoads.has(id)) return;
+  const pending = pendingLoads.get(id);
+  pendingLoads.delete(id);
+  if (!pending.requester.alive) return;
+  let problem = "";
+  const length = payload.length >= 4 ? load<u32>(payload.dataStart) : 0;
+  if (isError) problem = "loader: " + String.UTF8.decodeUnsafe(payload.dataStart, payload.length);
+  else if (payload.length < 4 || <u64>length + 4 != <u64>payload.length) problem = "loader sent a malformed answer";
+  else if (cidOfBytes(payload.dataStart + 4, length) != pending.cid) problem = "the loader's bytes do not hash to " + pending.cid;
+  if (problem.length > 0) {
+    kernelAnswer(pending.requester, pending.request, true, errorPayload(problem));
+    return;
+  }
+  answerStart(pending.requester, pending.request, spawn(pending.name, pending.cid, payload.dataStart + 4, length, pending.grants));
 }
 
 function readText(m: BootModule): string {

@@ -274,3 +274,66 @@ describe("process lifecycle (hosted)", function () {
     assert.ok(many.kib <= few.kib + 64, `kernel memory grew from ${few.kib} KiB to ${many.kib} KiB`);
   });
 });
+
+describe("loading modules through the loader interface (hosted)", function () {
+  this.timeout(60_000);
+  const PROCESS = interfaceHash("process");
+  const LOADER = interfaceHash("loader");
+  const fetched = program(PONG, `(call $log $str("fetched and running"))`);
+  const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
+  const digestOf = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+
+  // A loader that answers every load() with the bytes it carries at 20000.
+  function loader(bytes: Uint8Array): Uint8Array {
+    const body = `
+      (call $register (i32.const 64))
+      (i32.store (i32.const 19996) (i32.const ${bytes.length}))
+      (i32.store (i32.const 200) (i32.const 19996))
+      (i32.store (i32.const 204) (i32.const ${bytes.length + 4}))
+      (loop $serve
+        (drop (call $wait (i32.const 0) (i32.const 0) (i32.const 3) (i32.const 4096) (i32.const 4096)))
+        (if (i32.eq (i32.load8_u (i32.const 4096)) (i32.const 2))
+          (then (drop (call $answer (i64.load (i32.const 4104)) (i32.const 200) (i32.const 1) (i32.const 0)))))
+        (br $serve))`;
+    return program(LOADER, body, { 20000: hex(bytes) });
+  }
+
+  // Asks the process interface to start the module with `digest`; logs the outcome.
+  function starter(digest: string): Uint8Array {
+    return program(digest, `
+      (i32.store8 (i32.const 600) (i32.const 0))
+      (memory.copy (i32.const 601) (i32.const 64) (i32.const 32))
+      (i32.store (i32.const 633) (i32.const 5))
+      (i64.store (i32.const 637) (i64.const 0x6863746566))
+      (i32.store (i32.const 642) (i32.const 1))
+      (memory.copy (i32.const 646) (i32.const 0) (i32.const 32))
+      (call $expect (call $call (i32.const 900) (i32.const 600) (i32.const 78) (i32.const ${NEEDS_ANSWER})) (i32.const 0))
+      (if (call $await)
+        (then (call $log (i32.const 4112) (i32.load (i32.const 4100))))
+        (else (call $log $str("started"))))`, { 900: PROCESS });
+  }
+
+  it("starts a module that no boot module holds by asking the loader, after checking its hash", async () => {
+    const log = await run([
+      { name: "store", bytes: loader(fetched), grants: [REGISTRY] },
+      { name: "starter", bytes: starter(digestOf(fetched)), grants: [PROCESS, KERNEL_LOG] },
+    ]);
+    assert.match(log, /starter: started/);
+    assert.match(log, /fetch: fetched and running/);
+  });
+
+  it("refuses bytes that do not hash to the CID asked for", async () => {
+    const other = program(PONG, `(call $log $str("an impostor"))`);
+    const log = await run([
+      { name: "store", bytes: loader(other), grants: [REGISTRY] },
+      { name: "starter", bytes: starter(digestOf(fetched)), grants: [PROCESS, KERNEL_LOG] },
+    ]);
+    assert.match(log, /starter: the loader's bytes do not hash to bafkrei/);
+    assert.doesNotMatch(log, /an impostor/);
+  });
+
+  it("says so when neither a boot module nor a loader has the CID", async () => {
+    const log = await run([{ name: "starter", bytes: starter(digestOf(fetched)), grants: [PROCESS, KERNEL_LOG] }]);
+    assert.match(log, /starter: no boot module has CID bafkrei\w+ and no loader can be asked/);
+  });
+});
