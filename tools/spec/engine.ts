@@ -97,7 +97,9 @@ export class Engine {
   private callHost(id: number, args: number, thread: number): number {
     const { spec } = this.hosts[id];
     const view = new BigUint64Array(this.memory.buffer, args, spec.params.length);
-    const answer = spec.impl(Array.from(view), thread);
+    // 32-bit values use only the low half of their slot.
+    const values = Array.from(view, (v, i) => (spec.params[i] === "i32" || spec.params[i] === "f32" ? v & 0xffffffffn : v));
+    const answer = spec.impl(values, thread);
     if (answer === "block") return HOST_BLOCK;
     if (answer === "trap") return HOST_TRAP;
     this.writeSlots(args, answer);
@@ -145,6 +147,21 @@ export class Engine {
 
   globalValue(instance: number, name: string): bigint {
     return BigInt.asUintN(64, this.withStrings([name], (p, n) => this.exports.globalValue(instance, p, n)));
+  }
+
+  /** Parameter and result types of an exported function, or null when there is none. */
+  signature(instance: number, name: string): { params: string[]; results: string[] } | null {
+    const out = this.exports.alloc(1024);
+    try {
+      const packed = this.withStrings([name], (p, n) => this.exports.signature(instance, p, n, out));
+      if (packed < 0) return null;
+      const names = Object.fromEntries(Object.entries(TYPE_CODES).map(([k, v]) => [v, k]));
+      const codes = Array.from(new Uint8Array(this.memory.buffer, out, (packed >>> 16) + (packed & 0xffff)));
+      const types = codes.map((c) => names[c]);
+      return { params: types.slice(0, packed >>> 16), results: types.slice(packed >>> 16) };
+    } finally {
+      this.exports.free(out);
+    }
   }
 
   /** Starts a thread on an exported function; run it with run(). */
