@@ -566,14 +566,14 @@ export class Thread {
         case 0xc2: { const a = load<i64>(fp + load<u32>(ip, 4)); store<i64>(fp + load<u32>(ip, 8), <i64><i8>a); ip += 12; break; }
         case 0xc3: { const a = load<i64>(fp + load<u32>(ip, 4)); store<i64>(fp + load<u32>(ip, 8), <i64><i16>a); ip += 12; break; }
         case 0xc4: { const a = load<i64>(fp + load<u32>(ip, 4)); store<i64>(fp + load<u32>(ip, 8), <i64><i32>a); ip += 12; break; }
-        case 0xe0: { const a = load<f32>(fp + load<u32>(ip, 4)); store<i32>(fp + load<u32>(ip, 8), numeric.saturate_f32_i32(a)); ip += 12; break; }
-        case 0xe1: { const a = load<f32>(fp + load<u32>(ip, 4)); store<u32>(fp + load<u32>(ip, 8), numeric.saturate_f32_u32(a)); ip += 12; break; }
-        case 0xe2: { const a = load<f64>(fp + load<u32>(ip, 4)); store<i32>(fp + load<u32>(ip, 8), numeric.saturate_f64_i32(a)); ip += 12; break; }
-        case 0xe3: { const a = load<f64>(fp + load<u32>(ip, 4)); store<u32>(fp + load<u32>(ip, 8), numeric.saturate_f64_u32(a)); ip += 12; break; }
-        case 0xe4: { const a = load<f32>(fp + load<u32>(ip, 4)); store<i64>(fp + load<u32>(ip, 8), numeric.saturate_f32_i64(a)); ip += 12; break; }
-        case 0xe5: { const a = load<f32>(fp + load<u32>(ip, 4)); store<u64>(fp + load<u32>(ip, 8), numeric.saturate_f32_u64(a)); ip += 12; break; }
-        case 0xe6: { const a = load<f64>(fp + load<u32>(ip, 4)); store<i64>(fp + load<u32>(ip, 8), numeric.saturate_f64_i64(a)); ip += 12; break; }
-        case 0xe7: { const a = load<f64>(fp + load<u32>(ip, 4)); store<u64>(fp + load<u32>(ip, 8), numeric.saturate_f64_u64(a)); ip += 12; break; }      }
+        case 0xe0: { const a = load<f32>(fp + load<u32>(ip, 4)); store<i32>(fp + load<u32>(ip, 8), numeric.saturate<f32, i32>(a)); ip += 12; break; }
+        case 0xe1: { const a = load<f32>(fp + load<u32>(ip, 4)); store<u32>(fp + load<u32>(ip, 8), numeric.saturate<f32, u32>(a)); ip += 12; break; }
+        case 0xe2: { const a = load<f64>(fp + load<u32>(ip, 4)); store<i32>(fp + load<u32>(ip, 8), numeric.saturate<f64, i32>(a)); ip += 12; break; }
+        case 0xe3: { const a = load<f64>(fp + load<u32>(ip, 4)); store<u32>(fp + load<u32>(ip, 8), numeric.saturate<f64, u32>(a)); ip += 12; break; }
+        case 0xe4: { const a = load<f32>(fp + load<u32>(ip, 4)); store<i64>(fp + load<u32>(ip, 8), numeric.saturate<f32, i64>(a)); ip += 12; break; }
+        case 0xe5: { const a = load<f32>(fp + load<u32>(ip, 4)); store<u64>(fp + load<u32>(ip, 8), numeric.saturate<f32, u64>(a)); ip += 12; break; }
+        case 0xe6: { const a = load<f64>(fp + load<u32>(ip, 4)); store<i64>(fp + load<u32>(ip, 8), numeric.saturate<f64, i64>(a)); ip += 12; break; }
+        case 0xe7: { const a = load<f64>(fp + load<u32>(ip, 4)); store<u64>(fp + load<u32>(ip, 8), numeric.saturate<f64, u64>(a)); ip += 12; break; }      }
     }
   }
 

@@ -53,7 +53,7 @@ function sectionBoundaries(bytes: Uint8Array): Set<number> {
 
 describe("wasm engine", function () {
   this.timeout(60_000);
-  before(buildEngine);
+  before(() => buildEngine());
 
   describe("preemption by fuel", () => {
     it("stops an infinite loop and can resume it", () => {

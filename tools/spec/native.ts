@@ -46,7 +46,7 @@ function step(c: Command, dir: string, scratch: string): Step {
     case "module":
       return { command: c, line: `module ${c.name ?? "-"} ${join(dir, c.filename!)}`, judge: okOnly };
     case "register":
-      return { command: c, line: `register ${hexName(c.as!)} ${c.name ?? "-"}`, judge: okOnly };
+      return { command: c, line: `register ${c.name ?? "-"} ${hexName(c.as!)}`, judge: okOnly };
     case "action":
       return { command: c, line: actionLine(c.action!), judge: (a) => (a.startsWith("ok") ? null : a) };
     case "assert_return":

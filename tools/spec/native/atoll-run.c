@@ -10,7 +10,7 @@
  *       reads spec-test commands on stdin, one per line, and answers each
  *       with one line (used by tools/spec to run scripts natively):
  *         module NAME FILE         -> ok | load|link|trap MESSAGE
- *         register AS NAME         -> ok  (AS encoded like FIELD)
+ *         register NAME AS         -> ok  (AS encoded like FIELD)
  *         invoke NAME FIELD ARGS.. -> ok RESULTS.. | trap MESSAGE
  *         get NAME FIELD           -> ok VALUE
  *       NAME is a module name or "-" for the latest module, FIELD is "x"
@@ -213,19 +213,27 @@ static size_t unhex(const char *hex, char *out) {
   return n;
 }
 
-static void batch_invoke(char *rest) {
+/*
+ * Reads "NAME TEXT" from the start of a command: the instance NAME names and
+ * TEXT decoded into `text`. Returns the instance, or -1 after answering.
+ */
+static int read_target(char *rest, char *text, size_t *text_length) {
   char *name = strtok(rest, " \n");
-  char *field_hex = strtok(NULL, " \n");
+  char *hex = strtok(NULL, " \n");
+  *text_length = unhex(hex ? hex + 1 : "", text);
+  int instance = find_instance(name ? name : "-");
+  if (instance < 0) puts("error unknown module");
+  return instance;
+}
+
+static void batch_invoke(char *rest) {
   char field[1024];
-  size_t field_length = unhex(field_hex ? field_hex + 1 : "", field);
+  size_t field_length;
+  int instance = read_target(rest, field, &field_length);
+  if (instance < 0) return;
   u64 args[256];
   u32 nargs = 0;
   for (char *a; (a = strtok(NULL, " \n")) && nargs < 256;) args[nargs++] = strtoull(a, NULL, 16);
-  int instance = find_instance(name ? name : "-");
-  if (instance < 0) {
-    puts("error unknown module");
-    return;
-  }
   u32 thread;
   u32 status = call_export(instance, field, field_length, args, nargs, &thread);
   if (status == THREAD_TRAPPED) {
@@ -242,20 +250,20 @@ static void batch_invoke(char *rest) {
   fputc('\n', stdout);
 }
 
-static void batch_get(char *rest) {
-  char *name = strtok(rest, " \n");
-  char *field_hex = strtok(NULL, " \n");
-  char field[1024];
-  size_t field_length = unhex(field_hex ? field_hex + 1 : "", field);
-  int instance = find_instance(name ? name : "-");
-  if (instance < 0) {
-    puts("error unknown module");
-    return;
+/* "get NAME FIELD" reads an exported global; "register NAME AS" offers an instance's exports. */
+static void batch_named(int is_register, char *rest) {
+  char text[1024];
+  size_t length;
+  int instance = read_target(rest, text, &length);
+  if (instance < 0) return;
+  u32 ptr = copy_in(text, length);
+  if (is_register) {
+    Z_engineZ_register(&engine, (u32)instance, ptr, (u32)length);
+    puts("ok");
+  } else {
+    printf("ok %" PRIx64 "\n", Z_engineZ_globalValue(&engine, (u32)instance, ptr, (u32)length));
   }
-  u32 name_ptr = copy_in(field, field_length);
-  u64 value = Z_engineZ_globalValue(&engine, (u32)instance, name_ptr, (u32)field_length);
-  Z_engineZ_free(&engine, name_ptr);
-  printf("ok %" PRIx64 "\n", value);
+  Z_engineZ_free(&engine, ptr);
 }
 
 static void batch_module(char *rest) {
@@ -268,22 +276,6 @@ static void batch_module(char *rest) {
     names[name_count] = strdup(name);
     name_instances[name_count++] = instance;
   }
-  puts("ok");
-}
-
-static void batch_register(char *rest) {
-  char *as_hex = strtok(rest, " \n");
-  char *name = strtok(NULL, " \n");
-  char as[1024];
-  size_t as_length = unhex(as_hex ? as_hex + 1 : "", as);
-  int instance = find_instance(name ? name : "-");
-  if (instance < 0) {
-    puts("error unknown module");
-    return;
-  }
-  u32 as_ptr = copy_in(as, as_length);
-  Z_engineZ_register(&engine, (u32)instance, as_ptr, (u32)as_length);
-  Z_engineZ_free(&engine, as_ptr);
   puts("ok");
 }
 
@@ -336,9 +328,9 @@ static int run_batch(void) {
     if (!rest) continue;
     *rest++ = 0;
     if (strcmp(line, "module") == 0) batch_module(rest);
-    else if (strcmp(line, "register") == 0) batch_register(rest);
+    else if (strcmp(line, "register") == 0) batch_named(1, rest);
     else if (strcmp(line, "invoke") == 0) batch_invoke(rest);
-    else if (strcmp(line, "get") == 0) batch_get(rest);
+    else if (strcmp(line, "get") == 0) batch_named(0, rest);
     else printf("error unknown command %s\n", line);
     fflush(stdout);
   }
