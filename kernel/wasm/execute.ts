@@ -34,7 +34,12 @@ export class Thread {
   maxFrames: u32;
   ip: usize = 0;
   fp: usize;
-  func: FuncInst | null = null;
+  /**
+   * The running function, kept as a plain address: the store keeps every
+   * function alive, and a plain field spares the collector's write barrier
+   * on every call and return.
+   */
+  private funcAddress: usize = 0;
   fuel: i64 = 0;
   status: i32 = THREAD_READY;
   trapKind: i32 = TRAP_NONE;
@@ -58,6 +63,11 @@ export class Thread {
     heap.free(this.frames);
   }
 
+  /** The running function (for host functions: the caller). */
+  get func(): FuncInst | null {
+    return changetype<FuncInst | null>(this.funcAddress);
+  }
+
   /** The instance whose code made the current call (for host functions). */
   get caller(): Instance | null {
     const f = this.func;
@@ -70,7 +80,7 @@ export class Thread {
     this.frameCount = 0;
     this.fp = this.stack;
     this.ip = 0;
-    this.func = null;
+    this.funcAddress = 0;
     this.trapKind = TRAP_NONE;
     this.status = THREAD_READY;
     this.enter(func, this.stack);
@@ -96,7 +106,8 @@ export class Thread {
    * frame and leaves the thread at its first instruction; a host function
    * runs to its answer here. Returns false when the thread stopped.
    */
-  enter(f: FuncInst, args: usize): bool {
+  // @ts-ignore: decorator
+  @inline enter(f: FuncInst, args: usize): bool {
     if (f.host !== null) return this.callHost(f, args);
     const locals = args + f.paramBytes;
     if (this.frameCount >= this.maxFrames || locals + f.localBytes + f.stackBytes > this.stackEnd) {
@@ -106,10 +117,10 @@ export class Thread {
     const frame = this.frames + <usize>this.frameCount * FRAME_BYTES;
     store<usize>(frame, this.ip);
     store<usize>(frame, this.fp, 8);
-    store<usize>(frame, changetype<usize>(this.func), 16);
+    store<usize>(frame, this.funcAddress, 16);
     this.frameCount++;
     if (f.localBytes != 0) memory.fill(locals, 0, f.localBytes);
-    this.func = f;
+    this.funcAddress = changetype<usize>(f);
     this.fp = args;
     this.ip = f.entry;
     return true;
@@ -140,7 +151,7 @@ export class Thread {
     const frame = this.frames + <usize>this.frameCount * FRAME_BYTES;
     this.ip = load<usize>(frame);
     this.fp = load<usize>(frame, 8);
-    this.func = changetype<FuncInst | null>(load<usize>(frame, 16));
+    this.funcAddress = load<usize>(frame, 16);
     if (this.frameCount == 0) {
       this.status = THREAD_DONE;
       return false;
