@@ -24,6 +24,7 @@ import { calibrateTsc, nanosSinceEntry, setEntryTsc, tscTicksPerMs } from "./tim
 import { runSelfTests } from "./selftest/selftest";
 import { triggerFault } from "./selftest/faults";
 import { initAcpi } from "./acpi/acpi";
+import { initPci } from "./pci/pci";
 
 export const VERSION = "0.1.0";
 
@@ -43,7 +44,8 @@ export function kmain(magic: u32, bootInfo: u64, entryTsc: u64): void {
   if (!calibrateTsc()) log.warn("TSC calibration failed: the PIT never fired; timestamps are zero");
   reportBoot(boot, screen);
   initMemory(boot);
-  initAcpi(boot.rsdp, cmdline.has("acpidump"));
+  const acpi = initAcpi(boot.rsdp, cmdline.has("acpidump"));
+  initPci(acpi.ecam);
   log.info("ready in " + msString(nanosSinceEntry()) + " since entry (TSC " + (tscTicksPerMs() / 1000).toString() + " MHz)");
   if (startBootPrograms(boot) > 0) {
     runUntilIdle();

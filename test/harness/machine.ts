@@ -41,6 +41,14 @@ export interface KernelExports {
   translate(virt: bigint): bigint;
 }
 
+/** A simulated device on a range of I/O ports or physical addresses; `size` is 1, 2, 4 or 8 bytes. */
+export interface Device {
+  start: number;
+  end: number;
+  read(address: number, size: number): bigint;
+  write(address: number, size: number, value: bigint): void;
+}
+
 let compiled: WebAssembly.Module | null = null;
 
 export class Machine {
@@ -51,6 +59,9 @@ export class Machine {
   idt: { table: number; limit: number } | null = null;
   /** inb(0x61) reads before the PIT's output goes high (0 = never). */
   pitDelay = 3;
+  /** Devices answering port I/O and memory accesses (peek/poke) before the defaults. */
+  ports: Device[] = [];
+  mmio: Device[] = [];
   private pitReads = 0;
   private divisorLatch = false;
   kernel!: KernelExports;
@@ -95,38 +106,57 @@ export class Machine {
     return new Uint8Array(this.kernel.memory.buffer);
   }
 
-  private outPort(port: number, value: number): void {
-    if (port === COM1 + 3) this.divisorLatch = (value & 0x80) !== 0;
+  private device(devices: Device[], address: number): Device | undefined {
+    return devices.find((d) => address >= d.start && address < d.end);
+  }
+
+  private outPort(port: number, value: number, size: number): void {
+    const device = this.device(this.ports, port);
+    if (device) device.write(port, size, BigInt(value));
+    else if (port === COM1 + 3) this.divisorLatch = (value & 0x80) !== 0;
     else if (port === COM1 && !this.divisorLatch) this.serial += String.fromCharCode(value & 0xff);
     else if (port === 0xf4) throw new QemuExit(value);
     else if (port === 0x61) this.pitReads = 0;
   }
 
-  private inPort(port: number): number {
+  private inPort(port: number, size: number): number {
+    const device = this.device(this.ports, port);
+    if (device) return Number(device.read(port, size));
     if (port === COM1 + 7) return 0xa5; // scratch register echoes: a UART is present
     if (port === COM1 + 5) return 0x60; // transmitter empty
     if (port === 0x61) return this.pitDelay > 0 && ++this.pitReads >= this.pitDelay ? 0x20 : 0;
     return 0xff;
   }
 
+  private peek(address: number, size: number): bigint {
+    const device = this.device(this.mmio, address);
+    return device ? device.read(address, size) : this.memory.readUint(address, size);
+  }
+
+  private poke(address: number, size: number, value: bigint): void {
+    const device = this.device(this.mmio, address);
+    if (device) device.write(address, size, value);
+    else this.memory.writeUint(address, size, value);
+  }
+
   private primitives(): Record<string, (...args: never[]) => unknown> {
     const m = this.memory;
     const n = (v: bigint) => Number(v);
     return {
-      outb: (port: number, v: number) => this.outPort(port, v & 0xff),
-      outw: (port: number, v: number) => this.outPort(port, v & 0xffff),
-      outl: (port: number, v: number) => this.outPort(port, v >>> 0),
-      inb: (port: number) => this.inPort(port) & 0xff,
-      inw: (port: number) => this.inPort(port) & 0xffff,
-      inl: (port: number) => this.inPort(port) >>> 0,
-      peek8: (a: bigint) => m.readByte(n(a)),
-      peek16: (a: bigint) => Number(m.readUint(n(a), 2)),
-      peek32: (a: bigint) => Number(m.readUint(n(a), 4)),
-      peek64: (a: bigint) => m.readUint(n(a), 8),
-      poke8: (a: bigint, v: number) => m.writeByte(n(a), v),
-      poke16: (a: bigint, v: number) => m.writeUint(n(a), 2, BigInt(v)),
-      poke32: (a: bigint, v: number) => m.writeUint(n(a), 4, BigInt(v >>> 0)),
-      poke64: (a: bigint, v: bigint) => m.writeUint(n(a), 8, BigInt.asUintN(64, v)),
+      outb: (port: number, v: number) => this.outPort(port, v & 0xff, 1),
+      outw: (port: number, v: number) => this.outPort(port, v & 0xffff, 2),
+      outl: (port: number, v: number) => this.outPort(port, v >>> 0, 4),
+      inb: (port: number) => this.inPort(port, 1) & 0xff,
+      inw: (port: number) => this.inPort(port, 2) & 0xffff,
+      inl: (port: number) => this.inPort(port, 4) >>> 0,
+      peek8: (a: bigint) => Number(this.peek(n(a), 1)),
+      peek16: (a: bigint) => Number(this.peek(n(a), 2)),
+      peek32: (a: bigint) => Number(this.peek(n(a), 4)),
+      peek64: (a: bigint) => this.peek(n(a), 8),
+      poke8: (a: bigint, v: number) => this.poke(n(a), 1, BigInt(v & 0xff)),
+      poke16: (a: bigint, v: number) => this.poke(n(a), 2, BigInt(v & 0xffff)),
+      poke32: (a: bigint, v: number) => this.poke(n(a), 4, BigInt(v >>> 0)),
+      poke64: (a: bigint, v: bigint) => this.poke(n(a), 8, BigInt.asUintN(64, v)),
       physFill: (a: bigint, v: number, len: bigint) => m.fill(n(a), v, n(len)),
       physMove: (dst: bigint, src: bigint, len: bigint) => m.write(n(dst), m.read(n(src), n(len))),
       physWrite: (a: bigint, src: number, len: number) => m.write(n(a), this.linear().slice(src, src + len)),

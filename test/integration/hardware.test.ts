@@ -1,0 +1,52 @@
+// The hardware layer on real (emulated) machines: the kernel's PCI list
+// under QEMU pc and q35 with extra devices must equal what QEMU itself
+// reports through QMP (query-pci), BAR sizes and interrupt pins included.
+import assert from "node:assert/strict";
+import { boot, DEFAULT_MACHINE, MachineOptions, STATUS_TEST_PASSED } from "../../tools/qemu/launch.ts";
+import { QemuPciFunction, queryPci } from "../../tools/qemu/query-pci.ts";
+
+const TIMEOUT = 60_000;
+const EXTRA_DEVICES = ["-nic", "none", "-device", "e1000", "-device", "virtio-net-pci", "-device", "ahci"];
+/** e1000, virtio-net (transitional), AHCI (ICH9). */
+const ADDED = ["8086:100e", "1af4:1000", "8086:2922"];
+// The expansion ROM (QEMU's "BAR 6") is not a base address register.
+const ROM_BAR = 6;
+
+const hex = (n: number, digits: number) => n.toString(16).padStart(digits, "0");
+
+/** One line per function: location, ids, class, pin, BAR kinds and sizes. */
+function fromQemu(f: QemuPciFunction): string {
+  const bars = f.regions
+    .filter((r) => r.bar !== ROM_BAR)
+    .map((r) => `BAR${r.bar} ${r.type === "io" ? "io" : r.mem_type_64 ? "mem64" : "mem32"}${r.prefetch ? " prefetchable" : ""} size 0x${r.size.toString(16)}`);
+  const pin = f.irq_pin ? ` pin ${String.fromCharCode(64 + f.irq_pin)}` : "";
+  return `${hex(f.bus, 2)}:${hex(f.slot, 2)}.${f.function} ${hex(f.id.vendor, 4)}:${hex(f.id.device, 4)} class ${hex(f.class_info.class, 4)}${pin} ${bars.join(", ")}`.trim();
+}
+
+const KERNEL_LINE = /debug PCI 0000:([0-9a-f]{2}:[0-9a-f]{2}\.\d) ([0-9a-f]{4}:[0-9a-f]{4}) class ([0-9a-f]{2})\.([0-9a-f]{2})\.[0-9a-f]{2} \([^)]*\) rev [0-9a-f]{2}(.*)/;
+
+function fromKernel(line: string): string | null {
+  const m = KERNEL_LINE.exec(line);
+  if (!m) return null;
+  const pin = /pin ([A-D])/.exec(m[5]);
+  const bars = [...m[5].matchAll(/(BAR\d (?:io|mem32|mem64)(?: prefetchable)?) 0x[0-9a-f]+ (size 0x[0-9a-f]+)/g)].map((b) => `${b[1]} ${b[2]}`);
+  return `${m[1]} ${m[2]} class ${m[3]}${m[4]}${pin ? ` pin ${pin[1]}` : ""} ${bars.join(", ")}`.trim();
+}
+
+for (const machine of ["pc", "q35"]) {
+  describe(`hardware on QEMU -machine ${machine} (integration)`, function () {
+    this.timeout(TIMEOUT * 2);
+    const opts: MachineOptions = { ...DEFAULT_MACHINE, machine, cmdline: ["log=debug", "test"], extra: EXTRA_DEVICES };
+
+    it("lists the PCI functions QEMU was started with, BAR sizes included", async () => {
+      const expected = (await queryPci(opts)).map(fromQemu).sort();
+      const r = await boot(opts, TIMEOUT);
+      assert.equal(r.status, STATUS_TEST_PASSED, r.serial);
+      const listed = r.serial.split("\n").map(fromKernel).filter((l): l is string => l !== null).sort();
+      assert.deepEqual(listed, expected);
+      for (const id of ADDED) assert.ok(listed.some((l) => l.includes(id)), `${id} is listed`);
+      assert.match(r.serial, new RegExp(`PCI: ${expected.length} functions through ${machine === "q35" ? "ECAM at 0xb0000000" : "ports 0xcf8/0xcfc"}`));
+      assert.doesNotMatch(r.serial, /\] (warn |error)/, "the kernel logs no warning");
+    });
+  });
+}

@@ -1,0 +1,96 @@
+// PCI enumeration on a simulated bus: both configuration mechanisms, BAR
+// sizing (I/O, 32- and 64-bit memory), multi-function devices, capability
+// lists, and the broken cases.
+import assert from "node:assert/strict";
+import { bootWithAcpi, loadFixture } from "../harness/acpi.ts";
+import { smallPc } from "../harness/boots.ts";
+import { Machine, newMachine } from "../harness/machine.ts";
+import { SimFunction, SimulatedPci } from "../harness/pci.ts";
+
+const GiB = 2 ** 30;
+
+const FUNCTIONS: SimFunction[] = [
+  { bus: 0, device: 0, fn: 0, vendor: 0x8086, deviceId: 0x1237, classCode: [6, 0, 0] },
+  { bus: 0, device: 1, fn: 0, vendor: 0x8086, deviceId: 0x7000, classCode: [6, 1, 0], multiFunction: true },
+  { bus: 0, device: 1, fn: 1, vendor: 0x8086, deviceId: 0x7010, classCode: [1, 1, 0x80], bars: [, , , , { kind: "io", address: 0xc080, size: 16 }] },
+  {
+    bus: 0, device: 3, fn: 0, vendor: 0x8086, deviceId: 0x100e, classCode: [2, 0, 0], irq: { line: 11, pin: 1 },
+    bars: [{ kind: "mem32", address: 0xfebc0000, size: 0x20000 }, { kind: "io", address: 0xc000, size: 0x40 }],
+  },
+  {
+    bus: 0, device: 4, fn: 0, vendor: 0x1af4, deviceId: 0x1000, classCode: [2, 0, 0], irq: { line: 10, pin: 2 }, capabilities: [0x11, 0x09, 0x05],
+    bars: [, , { kind: "mem64", address: 0x8_0000_0000, size: 0x4000, prefetchable: true }],
+  },
+  // Not multi-function: its function 3 must not be listed.
+  { bus: 0, device: 5, fn: 0, vendor: 0x1234, deviceId: 0x1111, classCode: [3, 0, 0] },
+  { bus: 0, device: 5, fn: 3, vendor: 0x1234, deviceId: 0x2222, classCode: [3, 0, 0] },
+  { bus: 1, device: 0, fn: 0, vendor: 0x10de, deviceId: 0x1eb8, classCode: [3, 2, 0], bars: [{ kind: "mem64", address: 0x40_0000_0000, size: 8 * GiB, prefetchable: true }] },
+];
+
+async function machineWith(pci: (m: Machine) => SimulatedPci): Promise<{ m: Machine; sim: SimulatedPci }> {
+  const m = await newMachine();
+  return { m, sim: pci(m) };
+}
+
+function pciLines(log: string): string[] {
+  return log.split("\n").filter((l) => /debug PCI /.test(l)).map((l) => l.replace(/^.*debug PCI /, "").replace(/\r$/, ""));
+}
+
+describe("PCI (hosted)", () => {
+  it("enumerates every function through ports 0xcf8/0xcfc, with BAR sizes, capabilities and interrupts", async () => {
+    const { m, sim } = await machineWith((m) => new SimulatedPci(FUNCTIONS).attachPorts(m));
+    assert.equal(bootWithAcpi(m, loadFixture("pc")), "halt");
+    assert.deepEqual(pciLines(m.serial), [
+      "0000:00:00.0 8086:1237 class 06.00.00 (bridge) rev 01",
+      "0000:00:01.0 8086:7000 class 06.01.00 (bridge) rev 01",
+      "0000:00:01.1 8086:7010 class 01.01.80 (storage) rev 01, BAR4 io 0xc080 size 0x10",
+      "0000:00:03.0 8086:100e class 02.00.00 (network) rev 01, IRQ 11 pin A, BAR0 mem32 0xfebc0000 size 0x20000, BAR1 io 0xc000 size 0x40",
+      "0000:00:04.0 1af4:1000 class 02.00.00 (network) rev 01, IRQ 10 pin B, BAR2 mem64 prefetchable 0x800000000 size 0x4000, capabilities msi-x vendor msi",
+      "0000:00:05.0 1234:1111 class 03.00.00 (display) rev 01",
+      "0000:01:00.0 10de:1eb8 class 03.02.00 (display) rev 01, BAR0 mem64 prefetchable 0x4000000000 size 0x200000000",
+    ]);
+    assert.match(m.serial, /info  PCI: 7 functions through ports 0xcf8\/0xcfc/);
+    assert.equal(sim.ecamAccesses, 0);
+  });
+
+  it("restores the BARs and the command register after sizing them", async () => {
+    const { m, sim } = await machineWith((m) => new SimulatedPci(FUNCTIONS).attachPorts(m));
+    const e1000 = sim.function(0, 3, 0)!;
+    e1000.write32(4, 0x0007);
+    const before = [0x04, 0x10, 0x14, 0x18].map((o) => e1000.read32(o));
+    bootWithAcpi(m, loadFixture("pc"));
+    assert.deepEqual([0x04, 0x10, 0x14, 0x18].map((o) => e1000.read32(o)), before);
+  });
+
+  it("uses ECAM from the MCFG table and never the ports", async () => {
+    const { m, sim } = await machineWith((m) => new SimulatedPci(FUNCTIONS).attachEcam(m, 0xb0000000).attachPorts(m));
+    assert.equal(bootWithAcpi(m, loadFixture("q35")), "halt");
+    assert.equal(pciLines(m.serial).length, 7);
+    assert.match(m.serial, /info  PCI: 7 functions through ECAM at 0xb0000000 segment 0 buses 0-255/);
+    assert.equal(sim.portAccesses, 0);
+    assert.ok(sim.ecamAccesses > 0);
+  });
+
+  it("falls back to the ports when the MCFG's ECAM window does not answer", async () => {
+    const { m } = await machineWith((m) => new SimulatedPci(FUNCTIONS).attachPorts(m));
+    assert.equal(bootWithAcpi(m, loadFixture("q35")), "halt");
+    assert.match(m.serial, /warn  PCI: nothing answers through ECAM at 0xb0000000 segment 0 buses 0-255; not using it/);
+    assert.match(m.serial, /info  PCI: 7 functions through ports 0xcf8\/0xcfc/);
+  });
+
+  it("cuts a capability list that loops", async () => {
+    const { m, sim } = await machineWith((m) => new SimulatedPci(FUNCTIONS).attachPorts(m));
+    const virtio = sim.function(0, 4, 0)!;
+    virtio.bytes[0x40 + 8 * 2 + 1] = 0x40; // the last capability points back at the first
+    assert.equal(bootWithAcpi(m, loadFixture("pc")), "halt");
+    assert.match(m.serial, /warn  PCI 0000:00:04\.0: capability list is broken at offset 0x40; cut after 48/);
+    assert.match(m.serial, /ready in/);
+  });
+
+  it("warns and goes on when a machine has no PCI at all", async () => {
+    const m = await newMachine();
+    assert.equal(m.boot(smallPc().build()), "halt");
+    assert.match(m.serial, /warn  PCI: no configuration mechanism \(no ECAM, ports 0xcf8\/0xcfc do not answer\); no PCI devices/);
+    assert.match(m.serial, /ready in/);
+  });
+});
