@@ -106,23 +106,33 @@ export class Thread {
    * frame and leaves the thread at its first instruction; a host function
    * runs to its answer here. Returns false when the thread stopped.
    */
-  // @ts-ignore: decorator
-  @inline enter(f: FuncInst, args: usize): bool {
+  enter(f: FuncInst, args: usize): bool {
     if (f.host !== null) return this.callHost(f, args);
+    if (!this.pushFrame(f, args, this.ip, this.fp)) return false;
+    this.fp = args;
+    this.ip = f.entry;
+    return true;
+  }
+
+  /**
+   * Saves the caller (returning to `returnIp` with frame `fp`) and makes
+   * wasm function `f` current, its locals zeroed; false (after trapping)
+   * when a limit forbids the call.
+   */
+  // @ts-ignore: decorator
+  @inline private pushFrame(f: FuncInst, args: usize, returnIp: usize, fp: usize): bool {
     const locals = args + f.paramBytes;
     if (this.frameCount >= this.maxFrames || locals + f.localBytes + f.stackBytes > this.stackEnd) {
       this.trap(TRAP_EXHAUSTION);
       return false;
     }
     const frame = this.frames + <usize>this.frameCount * FRAME_BYTES;
-    store<usize>(frame, this.ip);
-    store<usize>(frame, this.fp, 8);
+    store<usize>(frame, returnIp);
+    store<usize>(frame, fp, 8);
     store<usize>(frame, this.funcAddress, 16);
     this.frameCount++;
     if (f.localBytes != 0) memory.fill(locals, 0, f.localBytes);
     this.funcAddress = changetype<usize>(f);
-    this.fp = args;
-    this.ip = f.entry;
     return true;
   }
 
@@ -145,18 +155,21 @@ export class Thread {
     return false;
   }
 
-  /** Returns from the current function; false when the entry function returned. */
-  private leave(): bool {
+  /**
+   * Pops the current function's frame and returns the address of the saved
+   * caller state (return address, frame pointer), or 0 when the entry
+   * function returned.
+   */
+  // @ts-ignore: decorator
+  @inline private popFrame(): usize {
     this.frameCount--;
     const frame = this.frames + <usize>this.frameCount * FRAME_BYTES;
-    this.ip = load<usize>(frame);
-    this.fp = load<usize>(frame, 8);
     this.funcAddress = load<usize>(frame, 16);
     if (this.frameCount == 0) {
       this.status = THREAD_DONE;
-      return false;
+      return 0;
     }
-    return true;
+    return frame;
   }
 
   /** Runs until done, trapped, out of `fuel`, or blocked; returns the status. */
@@ -278,14 +291,16 @@ export class Thread {
           const from = fp + load<u32>(ip, 8);
           if (bytes == 8) store<u64>(fp, load<u64>(from));
           else memory.copy(fp, from, bytes);
-          if (!this.leave()) {
+          const frame = this.popFrame();
+          if (frame == 0) {
             this.fuel = fuel;
             return THREAD_DONE;
           }
-          ip = this.ip;
-          fp = this.fp;
-          if (this.func!.instance !== inst) {
-            inst = this.func!.instance!;
+          ip = load<usize>(frame);
+          fp = load<usize>(frame, 8);
+          const caller = changetype<FuncInst>(this.funcAddress).instance!;
+          if (caller !== inst) {
+            inst = caller;
             code = inst.module.code;
             mem = inst.memory;
             memBase = mem === null ? 0 : mem.base;
@@ -297,36 +312,45 @@ export class Thread {
         case op.OP_CALL_INDIRECT: {
           if (fuel <= 0) return this.outOfFuel(ip, fp);
           fuel--;
-          this.fp = fp;
           let callee: FuncInst;
           let args: usize;
+          let next: usize;
           if (opcode == op.OP_CALL) {
             callee = unchecked(inst.funcs[load<i32>(ip, 4)]);
             args = fp + load<u32>(ip, 8);
-            this.ip = ip + 12;
+            next = ip + 12;
           } else {
             this.ip = ip;
+            this.fp = fp;
             const found = this.indirectTarget(inst, load<i32>(ip, 4), load<i32>(ip, 8), load<u32>(fp + load<u32>(ip, 12)));
             if (found === null) return THREAD_TRAPPED;
             callee = found;
             args = fp + load<u32>(ip, 16);
-            this.ip = ip + 20;
+            next = ip + 20;
           }
+          if (callee.host === null && callee.instance === inst) {
+            // The common case, a wasm function of the same instance, without leaving the loop.
+            if (!this.pushFrame(callee, args, next, fp)) {
+              this.ip = ip;
+              this.fp = fp;
+              return THREAD_TRAPPED;
+            }
+            fp = args;
+            ip = callee.entry;
+            break;
+          }
+          this.fp = fp;
+          this.ip = next;
           this.fuel = fuel;
           if (!this.enter(callee, args)) return this.status;
           ip = this.ip;
           fp = this.fp;
-          // Memory can only have moved if another instance runs or a host function ran.
-          if (callee.instance !== inst) {
-            inst = this.func!.instance!;
-            code = inst.module.code;
-            mem = inst.memory;
-            memBase = mem === null ? 0 : mem.base;
-            memLen = mem === null ? 0 : mem.byteLength;
-          } else if (callee.host !== null) {
-            memBase = mem === null ? 0 : mem.base;
-            memLen = mem === null ? 0 : mem.byteLength;
-          }
+          // Another instance runs, or a host function ran and may have grown the memory.
+          inst = this.func!.instance!;
+          code = inst.module.code;
+          mem = inst.memory;
+          memBase = mem === null ? 0 : mem.base;
+          memLen = mem === null ? 0 : mem.byteLength;
           break;
         }
         case op.OP_SELECT: {
