@@ -35,7 +35,7 @@ KERNEL_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,boot/linker.ld -Wl,-z,max-pag
 need = @command -v $(1) >/dev/null 2>&1 || { echo "error: '$(1)' not found; install the Debian package $(2) (or run scripts/install-deps.sh)" >&2; exit 1; }
 
 .PHONY: all kernel iso clean
-all: iso
+all: iso hosted
 kernel: $(OUT)/atoll.elf
 iso: $(OUT)/atoll.iso
 
@@ -109,3 +109,4 @@ clean:
 	rm -rf $(OUT) $(FONT_DATA) $(INTERFACE_CONSTANTS) interfaces/as/generated
 
 -include kernel/wasm/engine.mk
+include tools/hosted/hosted.mk

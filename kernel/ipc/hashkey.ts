@@ -4,13 +4,17 @@
 const HEX = "0123456789abcdef";
 export const HASH_BYTES: u32 = 32;
 
+// Hex digits as UTF-16 code units, built in place and turned into one string
+// with a single allocation: send() makes a key for every message.
+const keyUnits = memory.data(<i32>HASH_BYTES * 4, 2);
+
 export function hashKey(bytes: usize): string {
-  let key = "";
   for (let i: u32 = 0; i < HASH_BYTES; i++) {
     const b = <i32>load<u8>(bytes + i);
-    key += HEX.charAt(b >> 4) + HEX.charAt(b & 15);
+    store<u16>(keyUnits + i * 4, <u16>HEX.charCodeAt(b >> 4));
+    store<u16>(keyUnits + i * 4 + 2, <u16>HEX.charCodeAt(b & 15));
   }
-  return key;
+  return String.UTF16.decodeUnsafe(keyUnits, HASH_BYTES * 4);
 }
 
 function nibble(c: i32): i32 {

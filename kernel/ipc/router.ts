@@ -3,11 +3,12 @@
 // a process ends. Every bound in kernel/ipc/abi.ts is enforced here, so a
 // flooding module gets errors while the others keep running.
 import {
-  E_NO_HANDLER, E_PERMISSION, E_QUEUE_FULL, E_TOO_MANY_PENDING, E_UNKNOWN_MESSAGE, MAX_DELAYED, MAX_PENDING_ANSWERS,
-  NOTIFY_ANSWER, NOTIFY_MESSAGE, OK, SEND_ALLOW_DELAY, SEND_NEEDS_ANSWER,
+  ANSWER_HEADER, E_NO_HANDLER, E_PERMISSION, E_QUEUE_FULL, E_TOO_MANY_PENDING, E_UNKNOWN_MESSAGE, MAX_DELAYED,
+  MAX_PENDING_ANSWERS, MESSAGE_HEADER, NOTIFY_ANSWER, NOTIFY_MESSAGE, OK, SEND_ALLOW_DELAY, SEND_NEEDS_ANSWER,
 } from "./abi";
+import { HASH_BYTES, keyBytes } from "./hashkey";
 import { KERNEL_LOG_INTERFACE, PROCESS_INTERFACE, REGISTRY_INTERFACE } from "./interfaces.generated";
-import { answerNotification, destroyedNotification, errorPayload, Message, messageNotification, Notification } from "./message";
+import { answerNotification, destroyedNotification, errorPayload, framed, Message, messageNotification, Notification } from "./message";
 import { handleKernelLog, handleProcess, handleRegistry } from "./kernel-interfaces";
 import { Process } from "../proc/process";
 import { deliver, processByPid } from "../proc/table";
@@ -17,23 +18,29 @@ import { loadAnswered } from "../proc/launch";
 export const KERNEL_PID: u64 = 0;
 
 let nextMessageId: u64 = 1;
+/** Changes whenever a handler comes or goes, so cached handler lookups expire. */
+let registryGeneration: i32 = 0;
 const handlers = new Map<string, Process>();
 const delayed = new Map<string, Message[]>();
 /** Messages that expect an answer and have not had one, by id. */
 const inFlight = new Map<u64, Message>();
-/** Which process a delivered message went to, by id. */
-const deliveredTo = new Map<u64, u64>();
 
 export function handlerOf(key: string): Process | null {
   return handlers.has(key) ? handlers.get(key) : null;
 }
 
-/** Sends `payload` to the interface `key`; returns the message id (>= 1) or an error (< 0). */
-export function send(sender: Process, key: string, payload: Uint8Array, flags: u32): i64 {
-  if (!sender.grants.has(key)) return E_PERMISSION;
+/**
+ * Sends a message to the interface `key` (whose 32 bytes are at `hash`);
+ * `bytes` holds the payload after MESSAGE_HEADER bytes of room. Returns the
+ * message id (>= 1) or an error (< 0).
+ */
+export function send(sender: Process, key: string, hash: usize, bytes: Uint8Array, flags: u32): i64 {
+  const cached = key == sender.lastKey;
+  if (!(cached ? sender.lastGranted : sender.grants.has(key))) return E_PERMISSION;
   const needsAnswer = (flags & SEND_NEEDS_ANSWER) != 0;
   if (needsAnswer && sender.awaiting.size >= MAX_PENDING_ANSWERS) return E_TOO_MANY_PENDING;
-  const m = new Message(nextMessageId, key, sender.pid, needsAnswer, payload);
+  const notification = messageNotification(bytes, nextMessageId, sender.pid, needsAnswer, hash);
+  const m = new Message(nextMessageId, key, sender, needsAnswer, notification);
   if (key == REGISTRY_INTERFACE || key == PROCESS_INTERFACE || key == KERNEL_LOG_INTERFACE) {
     nextMessageId++;
     if (needsAnswer) sender.awaiting.add(m.id);
@@ -42,7 +49,7 @@ export function send(sender: Process, key: string, payload: Uint8Array, flags: u
     else handleKernelLog(sender, m);
     return <i64>m.id;
   }
-  const handler = handlerOf(key);
+  const handler = cached ? cachedHandler(sender, key) : handlerOf(key);
   if (handler === null) {
     if ((flags & SEND_ALLOW_DELAY) == 0) return E_NO_HANDLER;
     const waiting = delayed.has(key) ? delayed.get(key) : new Array<Message>();
@@ -61,29 +68,39 @@ export function send(sender: Process, key: string, payload: Uint8Array, flags: u
   return <i64>m.id;
 }
 
-function deliverMessage(handler: Process, m: Message): void {
-  const sender = processByPid(m.senderPid);
-  if (sender !== null) sender.servedBy.add(handler.pid);
-  if (m.needsAnswer) {
-    handler.toAnswer.set(m.id, m);
-    deliveredTo.set(m.id, handler.pid);
+// The handler of the interface `sender` last sent to, remembered until the
+// registry changes.
+function cachedHandler(sender: Process, key: string): Process | null {
+  if (sender.lastHandlerGeneration != registryGeneration) {
+    sender.lastHandler = handlerOf(key);
+    sender.lastHandlerGeneration = registryGeneration;
   }
-  deliver(handler, messageNotification(m));
+  return sender.lastHandler;
 }
 
-/** Answers message `id`, which `handler` received; the sender is notified if it still waits. */
-export function answer(handler: Process, id: u64, isError: bool, payload: Uint8Array): i32 {
+function deliverMessage(handler: Process, m: Message): void {
+  const sender = m.sender;
+  if (sender !== null) sender.servedBy.add(handler.pid);
+  if (m.needsAnswer) handler.toAnswer.set(m.id, m);
+  deliver(handler, m.notification);
+}
+
+/**
+ * Answers message `id`, which `handler` received; `bytes` holds the payload
+ * after ANSWER_HEADER bytes of room. The sender is notified if it still waits.
+ */
+export function answer(handler: Process, id: u64, isError: bool, bytes: Uint8Array): i32 {
   if (!handler.toAnswer.has(id)) return E_UNKNOWN_MESSAGE;
   handler.toAnswer.delete(id);
   const m = inFlight.get(id);
-  forget(id);
-  notifySender(m.senderPid, id, isError, payload);
+  inFlight.delete(id);
+  notifySender(m.sender, id, isError, bytes);
   return OK;
 }
 
 /** A kernel-handled interface's answer to `sender`. */
 export function kernelAnswer(sender: Process, m: Message, isError: bool, payload: Uint8Array): void {
-  if (m.needsAnswer) notifySender(sender.pid, m.id, isError, payload);
+  if (m.needsAnswer) notifySender(sender, m.id, isError, framed(ANSWER_HEADER, payload));
 }
 
 /** Sends a message from the kernel that expects an answer; the id, or an error (< 0). */
@@ -91,26 +108,23 @@ export function kernelSend(key: string, payload: Uint8Array): i64 {
   const handler = handlerOf(key);
   if (handler === null) return E_NO_HANDLER;
   if (handler.queueFull()) return E_QUEUE_FULL;
-  const m = new Message(nextMessageId++, key, KERNEL_PID, true, payload);
-  inFlight.set(m.id, m);
+  const hash = memory.data(<i32>HASH_BYTES);
+  keyBytes(key, hash);
+  const id = nextMessageId++;
+  const m = new Message(id, key, null, true, messageNotification(framed(MESSAGE_HEADER, payload), id, KERNEL_PID, true, hash));
+  inFlight.set(id, m);
   deliverMessage(handler, m);
-  return <i64>m.id;
+  return <i64>id;
 }
 
-function notifySender(pid: u64, id: u64, isError: bool, payload: Uint8Array): void {
-  if (pid == KERNEL_PID) {
-    loadAnswered(id, isError, payload);
+function notifySender(sender: Process | null, id: u64, isError: bool, bytes: Uint8Array): void {
+  if (sender === null) {
+    loadAnswered(id, isError, bytes.subarray(ANSWER_HEADER));
     return;
   }
-  const sender = processByPid(pid);
-  if (sender === null || !sender.awaiting.has(id)) return;
+  if (!sender.alive || !sender.awaiting.has(id)) return;
   sender.awaiting.delete(id);
-  deliver(sender, answerNotification(id, isError, payload));
-}
-
-function forget(id: u64): void {
-  inFlight.delete(id);
-  deliveredTo.delete(id);
+  deliver(sender, answerNotification(bytes, id, isError));
 }
 
 /** Withdraws a message `sender` sent and awaits; any answer is dropped. */
@@ -127,7 +141,7 @@ export function cancel(sender: Process, id: u64): i32 {
 function withdraw(id: u64): void {
   if (!inFlight.has(id)) return;
   const m = inFlight.get(id);
-  forget(id);
+  inFlight.delete(id);
   if (delayed.has(m.interfaceKey)) {
     const waiting = delayed.get(m.interfaceKey);
     const at = waiting.indexOf(m);
@@ -154,6 +168,7 @@ function removeQueued(p: Process, kind: u8, id: u64): void {
 export function register(p: Process, key: string): bool {
   if (handlers.has(key)) return false;
   handlers.set(key, p);
+  registryGeneration++;
   p.handled.add(key);
   if (delayed.has(key)) {
     const waiting = delayed.get(key);
@@ -167,6 +182,7 @@ export function unregister(p: Process, key: string): bool {
   if (!handlers.has(key) || handlers.get(key) !== p) return false;
   handlers.delete(key);
   p.handled.delete(key);
+  registryGeneration++;
   return true;
 }
 
@@ -178,13 +194,15 @@ export function unregister(p: Process, key: string): bool {
 export function releaseProcess(p: Process, reason: string): void {
   const owed = p.toAnswer.values();
   for (let i = 0; i < owed.length; i++) {
-    forget(owed[i].id);
-    notifySender(owed[i].senderPid, owed[i].id, true, errorPayload("handler '" + p.name + "' ended: " + reason));
+    inFlight.delete(owed[i].id);
+    const reasonBytes = errorPayload("handler '" + p.name + "' ended: " + reason);
+    notifySender(owed[i].sender, owed[i].id, true, framed(ANSWER_HEADER, reasonBytes));
   }
   p.toAnswer.clear();
   const interfaces = p.handled.values();
   for (let i = 0; i < interfaces.length; i++) handlers.delete(interfaces[i]);
   p.handled.clear();
+  registryGeneration++;
   const sent = p.awaiting.values();
   for (let i = 0; i < sent.length; i++) withdraw(sent[i]);
   p.awaiting.clear();

@@ -71,6 +71,13 @@ export function translate(virt: u64): i64 {
   return -1;
 }
 
+let backedPages: u64 = 0;
+
+/** Pages mapped behind the kernel's linear memory so far (0 under a host runtime that grows it itself). */
+export function linearPagesBacked(): u64 {
+  return backedPages;
+}
+
 /**
  * Backs [start, end) of virtual memory with zeroed frames. Called by the
  * C runtime from inside memory.grow, so it must not allocate on the kernel
@@ -85,6 +92,7 @@ export function backRange(start: u64, end: u64): bool {
       return false;
     }
   }
+  backedPages += (end - start) / FRAME_SIZE;
   return true;
 }
 

@@ -1,6 +1,7 @@
 // A process: one instance of one module, run by one engine thread, with its
 // grants, its queue of notifications and its bookkeeping of messages in flight.
 import { MAX_QUEUED, NOTIFY_ANSWER, WAIT_INTERFACE_MESSAGES } from "../ipc/abi";
+import { hashKey } from "../ipc/hashkey";
 import { Message, Notification } from "../ipc/message";
 import { Thread } from "../wasm/execute";
 import { Instance } from "../wasm/runtime";
@@ -26,7 +27,9 @@ export class Process {
   exitReason: string = "";
   fuelUsed: u64 = 0;
   queue: Notification[] = [];
+  /** Set while blocked in wait(); `request` is reused by every wait call. */
   waiting: WaitRequest | null = null;
+  request: WaitRequest = new WaitRequest([], 0, 0, 0);
   /** Messages this process sent and still expects answers to. */
   awaiting: Set<u64> = new Set();
   /** Messages delivered to this process that it must answer, by id. */
@@ -35,6 +38,13 @@ export class Process {
   handled: Set<string> = new Set();
   /** Handlers this process sent messages to: told when it is destroyed. */
   servedBy: Set<u64> = new Set();
+  // The interface this process last sent to: modules send to the same few
+  // interfaces again and again, so its key, grant and handler are kept.
+  private lastHash: StaticArray<u8> = new StaticArray<u8>(32);
+  lastKey: string = "";
+  lastGranted: bool = false;
+  lastHandler: Process | null = null;
+  lastHandlerGeneration: i32 = -1;
 
   constructor(
     public pid: u64,
@@ -49,19 +59,18 @@ export class Process {
     return this.state != ProcessState.Dead;
   }
 
-  queueFull(): bool {
-    return this.queue.length >= MAX_QUEUED;
+  /** The key of the interface hash at `hash`, from the cache when it is the last one used. */
+  interfaceKey(hash: usize): string {
+    const last = changetype<usize>(this.lastHash);
+    if (this.lastKey.length > 0 && memory.compare(last, hash, 32) == 0) return this.lastKey;
+    memory.copy(last, hash, 32);
+    this.lastKey = hashKey(hash);
+    this.lastGranted = this.grants.has(this.lastKey);
+    this.lastHandlerGeneration = -1;
+    return this.lastKey;
   }
 
-  /** Removes and returns the first queued notification `request` accepts, or null. */
-  take(request: WaitRequest): Notification | null {
-    for (let i = 0; i < this.queue.length; i++) {
-      const n = this.queue[i];
-      if (request.matches(n)) {
-        this.queue.splice(i, 1);
-        return n;
-      }
-    }
-    return null;
+  queueFull(): bool {
+    return this.queue.length >= MAX_QUEUED;
   }
 }

@@ -6,17 +6,17 @@
 // Every pointer and length is checked against the caller's memory; a bad
 // one is the error E_BAD_POINTER, never a read outside that memory.
 import {
-  ANSWER_ERROR, E_BAD_POINTER, E_INVALID, E_TOO_LARGE, MAX_BUFFERS, MAX_MESSAGE_BYTES, OK, SEND_ALLOW_DELAY,
+  ANSWER_ERROR, ANSWER_HEADER, E_BAD_POINTER, MESSAGE_HEADER, E_INVALID, E_TOO_LARGE, MAX_BUFFERS, MAX_MESSAGE_BYTES, OK, SEND_ALLOW_DELAY,
   SEND_NEEDS_ANSWER, WAIT_BLOCK, WAIT_INTERFACE_MESSAGES,
 } from "../ipc/abi";
-import { HASH_BYTES, hashKey } from "../ipc/hashkey";
+import { HASH_BYTES } from "../ipc/hashkey";
 import { answer, cancel, send } from "../ipc/router";
 import { Thread } from "../wasm/execute";
 import { HOST_BLOCK, HOST_DONE, HostFunction } from "../wasm/host";
 import { Store } from "../wasm/store";
 import { Extern } from "../wasm/runtime";
 import { EXTERN_FUNC, FuncType, I32, I64 } from "../wasm/types";
-import { Process, WaitRequest } from "./process";
+import { Process } from "./process";
 import { completeWait } from "./table";
 
 const MAX_WAIT_IDS: u32 = 64;
@@ -38,11 +38,12 @@ export function writeToModule(p: Process, address: u32, bytes: Uint8Array): bool
   return true;
 }
 
-// Gathers the (pointer u32, length u32) buffers at `list` into one payload;
-// null with `gatherError` set when a buffer is out of bounds or too large.
+// Gathers the (pointer u32, length u32) buffers at `list` into one payload
+// placed after `header` bytes of room for the notification header; null with
+// `gatherError` set when a buffer is out of bounds or too large.
 let gatherError: i32 = OK;
 
-function gather(p: Process, list: u32, count: u32): Uint8Array | null {
+function gather(p: Process, list: u32, count: u32, header: u32): Uint8Array | null {
   if (count > MAX_BUFFERS || !inMemory(p, list, <u64>count * 8)) {
     gatherError = count > MAX_BUFFERS ? E_INVALID : E_BAD_POINTER;
     return null;
@@ -62,8 +63,8 @@ function gather(p: Process, list: u32, count: u32): Uint8Array | null {
     gatherError = E_TOO_LARGE;
     return null;
   }
-  const payload = new Uint8Array(<i32>total);
-  let at: usize = 0;
+  const payload = new Uint8Array(<i32>(total + header));
+  let at: usize = header;
   for (let i: u32 = 0; i < count; i++) {
     const pointer = load<u32>(base + list + i * 8);
     const length = load<u32>(base + list + i * 8 + 4);
@@ -96,9 +97,10 @@ class SendCall extends SystemCall {
     const idOut = load<u32>(args + 32);
     if (flags & ~(SEND_NEEDS_ANSWER | SEND_ALLOW_DELAY)) return setResult(args, E_INVALID);
     if (!inMemory(p, iface, HASH_BYTES) || !inMemory(p, idOut, 8)) return setResult(args, E_BAD_POINTER);
-    const payload = gather(p, load<u32>(args + 8), load<u32>(args + 16));
-    if (payload === null) return setResult(args, gatherError);
-    const id = send(p, hashKey(memoryBase(p) + iface), payload, flags);
+    const bytes = gather(p, load<u32>(args + 8), load<u32>(args + 16), MESSAGE_HEADER);
+    if (bytes === null) return setResult(args, gatherError);
+    const hash = memoryBase(p) + iface;
+    const id = send(p, p.interfaceKey(hash), hash, bytes, flags);
     if (id < 0) return setResult(args, id);
     store<u64>(memoryBase(p) + idOut, <u64>id);
     return setResult(args, OK);
@@ -109,9 +111,9 @@ class AnswerCall extends SystemCall {
   call(p: Process, args: usize): i32 {
     const flags = load<u32>(args + 24);
     if (flags & ~ANSWER_ERROR) return setResult(args, E_INVALID);
-    const payload = gather(p, load<u32>(args + 8), load<u32>(args + 16));
-    if (payload === null) return setResult(args, gatherError);
-    return setResult(args, answer(p, load<u64>(args), (flags & ANSWER_ERROR) != 0, payload));
+    const bytes = gather(p, load<u32>(args + 8), load<u32>(args + 16), ANSWER_HEADER);
+    if (bytes === null) return setResult(args, gatherError);
+    return setResult(args, answer(p, load<u64>(args), (flags & ANSWER_ERROR) != 0, bytes));
   }
 }
 
@@ -124,9 +126,12 @@ class WaitCall extends SystemCall {
     const capacity = load<u32>(args + 32);
     if (flags & ~(WAIT_BLOCK | WAIT_INTERFACE_MESSAGES) || count > MAX_WAIT_IDS) return setResult(args, E_INVALID);
     if (!inMemory(p, ids, <u64>count * 8) || !inMemory(p, out, capacity)) return setResult(args, E_BAD_POINTER);
-    const wanted = new Array<u64>(<i32>count);
-    for (let i: u32 = 0; i < count; i++) wanted[i] = load<u64>(memoryBase(p) + ids + i * 8);
-    const request = new WaitRequest(wanted, flags, out, capacity);
+    const request = p.request;
+    request.ids.length = 0;
+    for (let i: u32 = 0; i < count; i++) request.ids.push(load<u64>(memoryBase(p) + ids + i * 8));
+    request.flags = flags;
+    request.out = out;
+    request.capacity = capacity;
     const result = completeWait(p, request);
     if (result != 0 || (flags & WAIT_BLOCK) == 0) return setResult(args, result);
     p.waiting = request;

@@ -92,7 +92,8 @@ export function completeWait(p: Process, request: WaitRequest): i32 {
     if (!request.matches(n)) continue;
     if (<u32>n.bytes.length > request.capacity) return E_BUFFER_TOO_SMALL;
     if (!writeToModule(p, request.out, n.bytes)) return E_BUFFER_TOO_SMALL;
-    p.queue.splice(i, 1);
+    if (i == 0) p.queue.shift();
+    else p.queue.splice(i, 1);
     if (n.kind == NOTIFY_MESSAGE) markReceived(p, n);
     return n.bytes.length;
   }

@@ -1,5 +1,5 @@
 // Boot information for a typical small PC, as the hosted tests' baseline.
-import { AVAILABLE, BootInfoBuilder, RESERVED, Region } from "./multiboot2.ts";
+import { AVAILABLE, BootInfoBuilder, RESERVED, Region } from "../../tools/hosted/multiboot2.ts";
 
 export const MiB = 1 << 20;
 export const MODULE_START = 0x800000;

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { newMachine, Machine } from "../harness/machine.ts";
-import { BootInfoBuilder } from "../harness/multiboot2.ts";
+import { BootInfoBuilder } from "../../tools/hosted/multiboot2.ts";
 import { SMALL_PC } from "../harness/boots.ts";
 
 const VGA = 0xb8000;

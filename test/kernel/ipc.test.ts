@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { newMachine } from "../harness/machine.ts";
-import { BootProgram, bootWithPrograms, interfaceHash, program, testInterface } from "../harness/programs.ts";
+import { BootProgram, bootWithPrograms } from "../harness/programs.ts";
+import { interfaceHash, program, testInterface } from "../../tools/hosted/programs.ts";
 
 const KERNEL_LOG = interfaceHash("kernel-log");
 const REGISTRY = interfaceHash("registry");

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { newMachine } from "../harness/machine.ts";
-import { BootInfoBuilder } from "../harness/multiboot2.ts";
+import { BootInfoBuilder } from "../../tools/hosted/multiboot2.ts";
 import { SMALL_PC } from "../harness/boots.ts";
 import { resolveConfig } from "../../tools/build/mkconfig.ts";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { newMachine } from "../harness/machine.ts";
-import { BootInfoBuilder, AVAILABLE } from "../harness/multiboot2.ts";
+import { BootInfoBuilder, AVAILABLE } from "../../tools/hosted/multiboot2.ts";
 import { smallPc, SMALL_PC, MiB } from "../harness/boots.ts";
 
 async function bootWith(info: Uint8Array, at = 0x10000) {

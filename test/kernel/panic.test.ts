@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { newMachine } from "../harness/machine.ts";
 import { MODULE_START, smallPc } from "../harness/boots.ts";
-import { BootInfoBuilder } from "../harness/multiboot2.ts";
+import { BootInfoBuilder } from "../../tools/hosted/multiboot2.ts";
 
 const SYMBOLS = "200000 _start\n201000 Z_hwZ_peek8\n202000 w2c_kernel_main_kmain\n203000 boot_main\n";
 const FRAME_AT = 0x90000;

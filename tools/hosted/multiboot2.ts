@@ -1,5 +1,6 @@
 // Builds multiboot2 boot information as GRUB lays it out (the multiboot2
-// specification, section 3.6), so hosted tests feed the kernel real bytes.
+// specification, section 3.6): the hosted kernel boots from it, and the
+// hosted tests feed the kernel real bytes, malformed ones included.
 
 export interface Region {
   base: number;

@@ -1,0 +1,180 @@
+/*
+ * The hosted kernel: the kernel's own wasm2c output as a Linux program, with
+ * the "hw" primitives answered by this file instead of the machine. Physical
+ * memory is a plain array, COM1 is standard output, the PIT runs on the
+ * real clock, the QEMU exit port and halt end the program.
+ *
+ *   atoll-hosted <boot image> <info address>
+ *
+ * The boot image (written by tools/hosted/image.ts) is a list of chunks,
+ * each a u64 address, a u64 length and the bytes, that are copied into
+ * physical memory: the multiboot2 information and the boot modules.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "kernel.h"
+#include "wasm-rt-impl.h"
+
+#define RAM_BYTES (512ull << 20)
+#define IMAGE_START 0x200000ull
+#define IMAGE_END 0x400000ull
+#define PAGE_TABLE_ROOT 0x300000ull
+#define BOOT_MAGIC 0x36d76289u
+#define PIT_ONE_SHOT_NS 10000000ull
+
+static Z_kernel_instance_t kernel;
+static uint8_t *ram;
+static uint64_t pit_started_ns;
+static int divisor_latch;
+
+static uint64_t now_ns(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
+}
+
+/* Physical addresses outside the simulated RAM read as all ones and ignore writes. */
+static uint8_t *phys(uint64_t address, uint64_t length) {
+  if (address > RAM_BYTES || length > RAM_BYTES - address) return NULL;
+  return ram + address;
+}
+
+static uint8_t *linear(uint32_t offset, uint64_t length) {
+  if ((uint64_t)offset + length > kernel.w2c_memory.size) wasm_rt_trap(WASM_RT_TRAP_OOB);
+  return kernel.w2c_memory.data + offset;
+}
+
+static void finish(int status) {
+  fflush(stdout);
+  exit(status);
+}
+
+void Z_hwZ_outb(struct Z_hw_instance_t *hw, u32 port, u32 value) {
+  (void)hw;
+  if (port == 0x3fb) divisor_latch = (value & 0x80) != 0;
+  else if (port == 0x3f8 && !divisor_latch) putchar((int)(value & 0xff));
+  else if (port == 0x61) pit_started_ns = now_ns();
+}
+void Z_hwZ_outw(struct Z_hw_instance_t *hw, u32 port, u32 value) { Z_hwZ_outb(hw, port, value); }
+void Z_hwZ_outl(struct Z_hw_instance_t *hw, u32 port, u32 value) {
+  if (port == 0xf4) finish(value == 0x10 ? 0 : 1);
+  Z_hwZ_outb(hw, port, value);
+}
+
+u32 Z_hwZ_inb(struct Z_hw_instance_t *hw, u32 port) {
+  (void)hw;
+  if (port == 0x3ff) return 0xa5; /* COM1 scratch register: a UART is present */
+  if (port == 0x3fd) return 0x60; /* transmitter empty */
+  if (port == 0x61) return now_ns() - pit_started_ns >= PIT_ONE_SHOT_NS ? 0x20 : 0;
+  return 0xff;
+}
+u32 Z_hwZ_inw(struct Z_hw_instance_t *hw, u32 port) { return Z_hwZ_inb(hw, port); }
+u32 Z_hwZ_inl(struct Z_hw_instance_t *hw, u32 port) { return Z_hwZ_inb(hw, port); }
+
+#define PEEK_POKE(bits, ret)                                                   \
+  ret Z_hwZ_peek##bits(struct Z_hw_instance_t *hw, u64 address) {              \
+    (void)hw;                                                                  \
+    uint##bits##_t value = (uint##bits##_t)~0ull;                               \
+    uint8_t *at = phys(address, sizeof value);                                 \
+    if (at) memcpy(&value, at, sizeof value);                                  \
+    return value;                                                              \
+  }                                                                            \
+  void Z_hwZ_poke##bits(struct Z_hw_instance_t *hw, u64 address, ret value) {  \
+    (void)hw;                                                                  \
+    uint##bits##_t narrow = (uint##bits##_t)value;                             \
+    uint8_t *at = phys(address, sizeof narrow);                                \
+    if (at) memcpy(at, &narrow, sizeof narrow);                                \
+  }
+PEEK_POKE(8, u32)
+PEEK_POKE(16, u32)
+PEEK_POKE(32, u32)
+PEEK_POKE(64, u64)
+
+void Z_hwZ_physFill(struct Z_hw_instance_t *hw, u64 address, u32 value, u64 length) {
+  (void)hw;
+  uint8_t *at = phys(address, length);
+  if (at) memset(at, (int)value, length);
+}
+void Z_hwZ_physMove(struct Z_hw_instance_t *hw, u64 dst, u64 src, u64 length) {
+  (void)hw;
+  uint8_t *to = phys(dst, length), *from = phys(src, length);
+  if (to && from) memmove(to, from, length);
+}
+void Z_hwZ_physWrite(struct Z_hw_instance_t *hw, u64 address, u32 src, u32 length) {
+  (void)hw;
+  uint8_t *to = phys(address, length);
+  if (to) memcpy(to, linear(src, length), length);
+}
+void Z_hwZ_physRead(struct Z_hw_instance_t *hw, u32 dst, u64 address, u32 length) {
+  (void)hw;
+  uint8_t *from = phys(address, length);
+  if (from) memcpy(linear(dst, length), from, length);
+  else memset(linear(dst, length), 0xff, length);
+}
+
+u64 Z_hwZ_rdtsc(struct Z_hw_instance_t *hw) {
+  (void)hw;
+  uint32_t lo, hi;
+  __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+  return ((uint64_t)hi << 32) | lo;
+}
+void Z_hwZ_cpuid(struct Z_hw_instance_t *hw, u32 leaf, u32 subleaf, u32 out) {
+  (void)hw;
+  uint32_t *regs = (uint32_t *)linear(out, 16);
+  __asm__ volatile("cpuid" : "=a"(regs[0]), "=b"(regs[1]), "=c"(regs[2]), "=d"(regs[3]) : "a"(leaf), "c"(subleaf));
+}
+/* The stock runtime grows linear memory itself, so the page tables are never
+   walked; CR3 names an empty table in case something looks. */
+u64 Z_hwZ_readCr(struct Z_hw_instance_t *hw, u32 which) { (void)hw; return which == 3 ? PAGE_TABLE_ROOT : 0; }
+void Z_hwZ_invalidatePage(struct Z_hw_instance_t *hw, u64 address) { (void)hw; (void)address; }
+void Z_hwZ_loadIdt(struct Z_hw_instance_t *hw, u32 table, u32 limit) { (void)hw; (void)table; (void)limit; }
+u64 Z_hwZ_isrStub(struct Z_hw_instance_t *hw, u32 vector) { (void)hw; return IMAGE_START + vector * 16; }
+u64 Z_hwZ_imageStart(struct Z_hw_instance_t *hw) { (void)hw; return IMAGE_START; }
+u64 Z_hwZ_imageEnd(struct Z_hw_instance_t *hw) { (void)hw; return IMAGE_END; }
+u64 Z_hwZ_linearBase(struct Z_hw_instance_t *hw) { (void)hw; return (u64)(uintptr_t)kernel.w2c_memory.data; }
+void Z_hwZ_halt(struct Z_hw_instance_t *hw) { (void)hw; finish(0); }
+
+static void load_image(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    perror(path);
+    exit(2);
+  }
+  uint64_t header[2];
+  while (fread(header, sizeof header, 1, f) == 1) {
+    uint8_t *at = phys(header[0], header[1]);
+    if (!at || fread(at, 1, header[1], f) != header[1]) {
+      fprintf(stderr, "atoll-hosted: %s: bad chunk at 0x%llx\n", path, (unsigned long long)header[0]);
+      exit(2);
+    }
+  }
+  fclose(f);
+}
+
+int main(int argc, char **argv) {
+  if (argc != 3) {
+    fprintf(stderr, "usage: atoll-hosted <boot image> <info address>\n");
+    return 2;
+  }
+  ram = calloc(1, RAM_BYTES);
+  if (!ram) {
+    fprintf(stderr, "atoll-hosted: cannot allocate %llu MiB of simulated RAM\n", RAM_BYTES >> 20);
+    return 2;
+  }
+  load_image(argv[1]);
+  wasm_rt_init();
+  Z_kernel_init_module();
+  Z_kernel_instantiate(&kernel, NULL);
+  wasm_rt_trap_t trap = wasm_rt_impl_try();
+  if (trap != WASM_RT_TRAP_NONE) {
+    fflush(stdout);
+    fprintf(stderr, "atoll-hosted: the kernel trapped: %s\n", wasm_rt_strerror(trap));
+    return 3;
+  }
+  Z_kernelZ_kmain(&kernel, BOOT_MAGIC, strtoull(argv[2], NULL, 0), Z_hwZ_rdtsc(NULL));
+  finish(0);
+}
