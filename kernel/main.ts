@@ -25,6 +25,7 @@ import { runSelfTests } from "./selftest/selftest";
 import { triggerFault } from "./selftest/faults";
 import { initAcpi } from "./acpi/acpi";
 import { initPci } from "./pci/pci";
+import { calibrateTscWithHpet } from "./time/hpet";
 
 export const VERSION = "0.1.0";
 
@@ -45,9 +46,11 @@ export function kmain(magic: u32, bootInfo: u64, entryTsc: u64): void {
   reportBoot(boot, screen);
   initMemory(boot);
   const acpi = initAcpi(boot.rsdp, cmdline.has("acpidump"));
+  calibrateTscWithHpet(acpi.hpet);
   initPci(acpi.ecam);
   log.info("ready in " + msString(nanosSinceEntry()) + " since entry (TSC " + (tscTicksPerMs() / 1000).toString() + " MHz)");
-  if (startBootPrograms(boot) > 0) {
+  const extra = cmdline.get("start");
+  if (startBootPrograms(boot, extra.length > 0 ? extra.split(",") : []) > 0) {
     runUntilIdle();
     log.info("no runnable processes (" + allProcesses().length.toString() + " waiting); kernel memory " + (memory.size() * 64).toString() + " KiB");
   }

@@ -18,6 +18,11 @@ export function tscTicksPerMs(): u64 {
   return ticksPerMs;
 }
 
+/** Replaces the PIT's measurement with a better one (the HPET's). */
+export function setTscTicksPerMs(ticks: u64): void {
+  ticksPerMs = ticks;
+}
+
 /** Measures TSC ticks over a 10 ms PIT one-shot; false if the PIT never fired. */
 export function calibrateTsc(): bool {
   const count = <u32>((PIT_HZ * CALIBRATION_MS) / 1000);

@@ -47,6 +47,12 @@ for (const machine of ["pc", "q35"]) {
       for (const id of ADDED) assert.ok(listed.some((l) => l.includes(id)), `${id} is listed`);
       assert.match(r.serial, new RegExp(`PCI: ${expected.length} functions through ${machine === "q35" ? "ECAM at 0xb0000000" : "ports 0xcf8/0xcfc"}`));
       assert.doesNotMatch(r.serial, /\] (warn |error)/, "the kernel logs no warning");
+      const tsc = /TSC: (\d+\.\d) MHz measured against the HPET \(the PIT said (\d+\.\d) MHz\)/.exec(r.serial);
+      assert.ok(tsc, "the TSC is calibrated against the HPET");
+      const [hpet, pit] = [Number(tsc[1]), Number(tsc[2])];
+      // Under TCG on a loaded host both measurements jitter by a few percent.
+      assert.ok(Math.abs(hpet - pit) / hpet < 0.1, `HPET ${hpet} MHz and PIT ${pit} MHz agree within 10%`);
+      console.log(`      ${machine}: TSC ${hpet} MHz by the HPET, ${pit} MHz by the PIT`);
     });
   });
 }
