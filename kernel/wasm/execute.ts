@@ -10,7 +10,7 @@ import { HOST_BLOCK, HOST_DONE } from "./host";
 import { Limits } from "./limits";
 import * as numeric from "./numeric";
 import * as op from "./opcodes";
-import { FuncInst, Instance } from "./runtime";
+import { DROPPED_ELEMS, FuncInst, Instance } from "./runtime";
 import {
   TRAP_DIVIDE_BY_ZERO, TRAP_EXHAUSTION, TRAP_HOST, TRAP_INDIRECT_TYPE, TRAP_INTEGER_OVERFLOW, TRAP_INVALID_CONVERSION,
   TRAP_MEMORY_BOUNDS, TRAP_NONE, TRAP_TABLE_BOUNDS, TRAP_UNDEFINED_ELEMENT, TRAP_UNINITIALIZED_ELEMENT,
@@ -48,6 +48,8 @@ export class Thread {
   hostMessage: string = "";
   /** Where a blocked host call's results go. */
   blockedResults: usize = 0;
+  /** Free for the embedder, e.g. the process a thread belongs to. */
+  tag: i32 = 0;
 
   constructor(limits: Limits) {
     this.stack = heap.alloc(<usize>limits.valueStackSlots << 3);
@@ -665,7 +667,7 @@ export class Thread {
     const a = load<i32>(ip, 4);
     switch (opcode) {
       case op.OP_ELEM_DROP: {
-        inst.elems[a] = new StaticArray<u64>(0);
+        inst.elems[a] = DROPPED_ELEMS;
         return true;
       }
       case op.OP_TABLE_SIZE: {

@@ -32,7 +32,7 @@ class EmbedderFunction extends HostFunction {
   }
 
   invoke(thread: Thread, args: usize): i32 {
-    return hostCall(this.id, args, threads.indexOf(thread));
+    return hostCall(this.id, args, thread.tag);
   }
 }
 
@@ -157,6 +157,7 @@ export function signature(instance: i32, name: usize, nameLength: u32, out: usiz
 export function threadStart(instance: i32, name: usize, nameLength: u32, args: usize): i32 {
   const thread = new Thread(limits);
   const index = threads.length;
+  thread.tag = index;
   threads.push(thread);
   thread.start(findExport(instance, name, nameLength)!.func!, args);
   return index;

@@ -6,7 +6,8 @@ import { Thread, THREAD_BLOCKED, THREAD_DONE, THREAD_OUT_OF_FUEL } from "./execu
 import {
   CONST_GLOBAL, CONST_REF_FUNC, CONST_REF_NULL, ConstExpr, Import, Module, SEGMENT_ACTIVE, SEGMENT_PASSIVE,
 } from "./module";
-import { Extern, FuncInst, GlobalInst, Instance, MemoryInst, TableInst } from "./runtime";
+import { DROPPED_ELEMS, Extern, FuncInst, GlobalInst, Instance, MemoryInst, TableInst } from "./runtime";
+import { MAX_BLOCK_PAGES } from "./limits";
 import { Store } from "./store";
 import { TRAP_MEMORY_BOUNDS, TRAP_TABLE_BOUNDS, trapText } from "./trap";
 import { EXTERN_FUNC, EXTERN_GLOBAL, EXTERN_MEMORY, EXTERN_TABLE } from "./types";
@@ -108,7 +109,7 @@ function allocate(store: Store, inst: Instance): string | null {
   }
   if (m.memories.length > <i32>m.importedMemories) {
     const mem = m.memories[0];
-    if (mem.min > limits.maxMemoryPages) {
+    if (mem.min > min(limits.maxMemoryPages, MAX_BLOCK_PAGES)) {
       return "memory of " + mem.min.toString() + " pages exceeds the limit of " + limits.maxMemoryPages.toString();
     }
     inst.memory = new MemoryInst(mem.min, mem.max, mem.hasMax, limits.maxMemoryPages);
@@ -164,7 +165,7 @@ function applySegments(inst: Instance): string | null {
       if (offset + <u64>values.length > <u64>table.size) return trapText(TRAP_TABLE_BOUNDS);
       for (let j = 0; j < values.length; j++) table.set(<u32>offset + j, values[j]);
     }
-    if (seg.mode != SEGMENT_PASSIVE) inst.elems[i] = new StaticArray<u64>(0);
+    if (seg.mode != SEGMENT_PASSIVE) inst.elems[i] = DROPPED_ELEMS;
   }
   for (let i = 0; i < m.datas.length; i++) {
     const seg = m.datas[i];

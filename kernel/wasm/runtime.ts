@@ -1,6 +1,7 @@
 // Runtime objects of the store: function, table, memory and global
 // instances, and module instances that tie them together.
 import { HostFunction } from "./host";
+import { MAX_BLOCK_PAGES } from "./limits";
 import { FuncBody, Module } from "./module";
 import { FuncType, GlobalType, Limits as SizeLimits, PAGE_SIZE, TableType } from "./types";
 
@@ -39,6 +40,7 @@ export class MemoryInst {
 
   /** `max` is the declared maximum (for import matching); `ceiling` what this memory may actually reach. */
   constructor(pages: u32, public max: u32, public hasMax: bool, public ceiling: u32) {
+    this.ceiling = min(ceiling, MAX_BLOCK_PAGES);
     this.pages = pages;
     this.byteLength = <u64>pages * PAGE_SIZE;
     this.base = heap.alloc(<usize>this.byteLength + 8);
@@ -116,6 +118,9 @@ export class Extern {
 
   constructor(public kind: u8) {}
 }
+
+/** The contents of a dropped element segment, shared so that elem.drop allocates nothing. */
+export const DROPPED_ELEMS = new StaticArray<u64>(0);
 
 export class Instance {
   funcs: FuncInst[] = [];
