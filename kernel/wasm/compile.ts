@@ -410,8 +410,9 @@ export class FunctionCompiler {
     frame.live = live;
     if (!live) return;
     if (code == LOOP) {
+      // Backward branches land here; nothing before may be fused with what follows.
       frame.loopStart = this.code.offset;
-      this.code.emit(op.OP_FUEL);
+      this.label();
     } else if (code == IF) {
       if (fusable && this.lastEnd == <i32>this.code.length) {
         this.fuseBranch(true, null);

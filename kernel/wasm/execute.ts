@@ -186,6 +186,22 @@ export class Thread {
     return this.loop();
   }
 
+  /**
+   * The address a taken branch from `from` continues at. A backward branch
+   * starts another loop iteration and uses a unit of fuel; with none left the
+   * thread stops at `to` and this returns 0.
+   */
+  // @ts-ignore: decorator
+  @inline private jump(from: usize, to: usize, fp: usize): usize {
+    if (to > from) return to;
+    if (this.fuel <= 0) {
+      this.outOfFuel(to, fp);
+      return 0;
+    }
+    this.fuel--;
+    return to;
+  }
+
   private outOfFuel(ip: usize, fp: usize): i32 {
     this.ip = ip;
     this.fp = fp;
@@ -197,7 +213,6 @@ export class Thread {
   private loop(): i32 {
     let ip = this.ip;
     let fp = this.fp;
-    let fuel = this.fuel;
     let inst = this.func!.instance!;
     let code = inst.module.code;
     let mem = inst.memory;
@@ -211,39 +226,36 @@ export class Thread {
           this.ip = ip; this.fp = fp;
           return this.trap(TRAP_UNREACHABLE);
         }
-        case op.OP_FUEL: {
-          if (fuel <= 0) return this.outOfFuel(ip, fp);
-          fuel--;
-          ip += 4;
-          break;
-        }
         case op.OP_BR_UNLESS: {
           ip = load<i32>(fp + load<u32>(ip, 4)) == 0 ? code + load<i32>(ip, 8) : ip + 12;
           break;
         }
         case op.OP_BR: {
-          ip = code + load<i32>(ip, 4);
+          ip = this.jump(ip, code + load<i32>(ip, 4), fp);
+          if (ip == 0) return THREAD_OUT_OF_FUEL;
           break;
         }
         case op.OP_BR_IF: {
-          ip = load<i32>(fp + load<u32>(ip, 4)) != 0 ? code + load<i32>(ip, 8) : ip + 12;
+          ip = load<i32>(fp + load<u32>(ip, 4)) != 0 ? this.jump(ip, code + load<i32>(ip, 8), fp) : ip + 12;
+          if (ip == 0) return THREAD_OUT_OF_FUEL;
           break;
         }
         case op.OP_BR_IF_EQZ: {
-          ip = load<i32>(fp + load<u32>(ip, 4)) == 0 ? code + load<i32>(ip, 12) : ip + 16;
+          ip = load<i32>(fp + load<u32>(ip, 4)) == 0 ? this.jump(ip, code + load<i32>(ip, 12), fp) : ip + 16;
+          if (ip == 0) return THREAD_OUT_OF_FUEL;
           break;
         }
         // Comparisons fused with a branch: [a, b, target].
-        case 0xc6: ip = load<i32>(fp + load<u32>(ip, 4)) == load<i32>(fp + load<u32>(ip, 8)) ? code + load<i32>(ip, 12) : ip + 16; break; // eq
-        case 0xc7: ip = load<i32>(fp + load<u32>(ip, 4)) != load<i32>(fp + load<u32>(ip, 8)) ? code + load<i32>(ip, 12) : ip + 16; break; // ne
-        case 0xc8: ip = load<i32>(fp + load<u32>(ip, 4)) < load<i32>(fp + load<u32>(ip, 8)) ? code + load<i32>(ip, 12) : ip + 16; break; // lt_s
-        case 0xc9: ip = load<u32>(fp + load<u32>(ip, 4)) < load<u32>(fp + load<u32>(ip, 8)) ? code + load<i32>(ip, 12) : ip + 16; break; // lt_u
-        case 0xca: ip = load<i32>(fp + load<u32>(ip, 4)) > load<i32>(fp + load<u32>(ip, 8)) ? code + load<i32>(ip, 12) : ip + 16; break; // gt_s
-        case 0xcb: ip = load<u32>(fp + load<u32>(ip, 4)) > load<u32>(fp + load<u32>(ip, 8)) ? code + load<i32>(ip, 12) : ip + 16; break; // gt_u
-        case 0xcc: ip = load<i32>(fp + load<u32>(ip, 4)) <= load<i32>(fp + load<u32>(ip, 8)) ? code + load<i32>(ip, 12) : ip + 16; break; // le_s
-        case 0xcd: ip = load<u32>(fp + load<u32>(ip, 4)) <= load<u32>(fp + load<u32>(ip, 8)) ? code + load<i32>(ip, 12) : ip + 16; break; // le_u
-        case 0xce: ip = load<i32>(fp + load<u32>(ip, 4)) >= load<i32>(fp + load<u32>(ip, 8)) ? code + load<i32>(ip, 12) : ip + 16; break; // ge_s
-        case 0xcf: ip = load<u32>(fp + load<u32>(ip, 4)) >= load<u32>(fp + load<u32>(ip, 8)) ? code + load<i32>(ip, 12) : ip + 16; break; // ge_u
+        case 0xc6: ip = load<i32>(fp + load<u32>(ip, 4)) == load<i32>(fp + load<u32>(ip, 8)) ? this.jump(ip, code + load<i32>(ip, 12), fp) : ip + 16; if (ip == 0) return THREAD_OUT_OF_FUEL; break; // eq
+        case 0xc7: ip = load<i32>(fp + load<u32>(ip, 4)) != load<i32>(fp + load<u32>(ip, 8)) ? this.jump(ip, code + load<i32>(ip, 12), fp) : ip + 16; if (ip == 0) return THREAD_OUT_OF_FUEL; break; // ne
+        case 0xc8: ip = load<i32>(fp + load<u32>(ip, 4)) < load<i32>(fp + load<u32>(ip, 8)) ? this.jump(ip, code + load<i32>(ip, 12), fp) : ip + 16; if (ip == 0) return THREAD_OUT_OF_FUEL; break; // lt_s
+        case 0xc9: ip = load<u32>(fp + load<u32>(ip, 4)) < load<u32>(fp + load<u32>(ip, 8)) ? this.jump(ip, code + load<i32>(ip, 12), fp) : ip + 16; if (ip == 0) return THREAD_OUT_OF_FUEL; break; // lt_u
+        case 0xca: ip = load<i32>(fp + load<u32>(ip, 4)) > load<i32>(fp + load<u32>(ip, 8)) ? this.jump(ip, code + load<i32>(ip, 12), fp) : ip + 16; if (ip == 0) return THREAD_OUT_OF_FUEL; break; // gt_s
+        case 0xcb: ip = load<u32>(fp + load<u32>(ip, 4)) > load<u32>(fp + load<u32>(ip, 8)) ? this.jump(ip, code + load<i32>(ip, 12), fp) : ip + 16; if (ip == 0) return THREAD_OUT_OF_FUEL; break; // gt_u
+        case 0xcc: ip = load<i32>(fp + load<u32>(ip, 4)) <= load<i32>(fp + load<u32>(ip, 8)) ? this.jump(ip, code + load<i32>(ip, 12), fp) : ip + 16; if (ip == 0) return THREAD_OUT_OF_FUEL; break; // le_s
+        case 0xcd: ip = load<u32>(fp + load<u32>(ip, 4)) <= load<u32>(fp + load<u32>(ip, 8)) ? this.jump(ip, code + load<i32>(ip, 12), fp) : ip + 16; if (ip == 0) return THREAD_OUT_OF_FUEL; break; // le_u
+        case 0xce: ip = load<i32>(fp + load<u32>(ip, 4)) >= load<i32>(fp + load<u32>(ip, 8)) ? this.jump(ip, code + load<i32>(ip, 12), fp) : ip + 16; if (ip == 0) return THREAD_OUT_OF_FUEL; break; // ge_s
+        case 0xcf: ip = load<u32>(fp + load<u32>(ip, 4)) >= load<u32>(fp + load<u32>(ip, 8)) ? this.jump(ip, code + load<i32>(ip, 12), fp) : ip + 16; if (ip == 0) return THREAD_OUT_OF_FUEL; break; // ge_u
         // i32 operations with a constant second operand: [a, constant, result].
         case 0xd3: store<i32>(fp + load<u32>(ip, 12), load<i32>(fp + load<u32>(ip, 4)) + load<i32>(ip, 8)); ip += 16; break; // add
         case 0xd4: store<i32>(fp + load<u32>(ip, 12), load<i32>(fp + load<u32>(ip, 4)) - load<i32>(ip, 8)); ip += 16; break; // sub
@@ -255,25 +267,27 @@ export class Thread {
         case 0xda: store<i32>(fp + load<u32>(ip, 12), load<i32>(fp + load<u32>(ip, 4)) >> load<i32>(ip, 8)); ip += 16; break; // shr_s
         case 0xdb: store<u32>(fp + load<u32>(ip, 12), load<u32>(fp + load<u32>(ip, 4)) >>> load<u32>(ip, 8)); ip += 16; break; // shr_u
         // Comparisons with a constant fused with a branch: [a, constant, target].
-        case 0xf2: ip = load<i32>(fp + load<u32>(ip, 4)) == load<i32>(ip, 8) ? code + load<i32>(ip, 12) : ip + 16; break; // eq
-        case 0xf3: ip = load<i32>(fp + load<u32>(ip, 4)) != load<i32>(ip, 8) ? code + load<i32>(ip, 12) : ip + 16; break; // ne
-        case 0xf4: ip = load<i32>(fp + load<u32>(ip, 4)) < load<i32>(ip, 8) ? code + load<i32>(ip, 12) : ip + 16; break; // lt_s
-        case 0xf5: ip = load<u32>(fp + load<u32>(ip, 4)) < load<u32>(ip, 8) ? code + load<i32>(ip, 12) : ip + 16; break; // lt_u
-        case 0xf6: ip = load<i32>(fp + load<u32>(ip, 4)) > load<i32>(ip, 8) ? code + load<i32>(ip, 12) : ip + 16; break; // gt_s
-        case 0xf7: ip = load<u32>(fp + load<u32>(ip, 4)) > load<u32>(ip, 8) ? code + load<i32>(ip, 12) : ip + 16; break; // gt_u
-        case 0xf8: ip = load<i32>(fp + load<u32>(ip, 4)) <= load<i32>(ip, 8) ? code + load<i32>(ip, 12) : ip + 16; break; // le_s
-        case 0xf9: ip = load<u32>(fp + load<u32>(ip, 4)) <= load<u32>(ip, 8) ? code + load<i32>(ip, 12) : ip + 16; break; // le_u
-        case 0xfa: ip = load<i32>(fp + load<u32>(ip, 4)) >= load<i32>(ip, 8) ? code + load<i32>(ip, 12) : ip + 16; break; // ge_s
-        case 0xfb: ip = load<u32>(fp + load<u32>(ip, 4)) >= load<u32>(ip, 8) ? code + load<i32>(ip, 12) : ip + 16; break; // ge_u
+        case 0xf2: ip = load<i32>(fp + load<u32>(ip, 4)) == load<i32>(ip, 8) ? this.jump(ip, code + load<i32>(ip, 12), fp) : ip + 16; if (ip == 0) return THREAD_OUT_OF_FUEL; break; // eq
+        case 0xf3: ip = load<i32>(fp + load<u32>(ip, 4)) != load<i32>(ip, 8) ? this.jump(ip, code + load<i32>(ip, 12), fp) : ip + 16; if (ip == 0) return THREAD_OUT_OF_FUEL; break; // ne
+        case 0xf4: ip = load<i32>(fp + load<u32>(ip, 4)) < load<i32>(ip, 8) ? this.jump(ip, code + load<i32>(ip, 12), fp) : ip + 16; if (ip == 0) return THREAD_OUT_OF_FUEL; break; // lt_s
+        case 0xf5: ip = load<u32>(fp + load<u32>(ip, 4)) < load<u32>(ip, 8) ? this.jump(ip, code + load<i32>(ip, 12), fp) : ip + 16; if (ip == 0) return THREAD_OUT_OF_FUEL; break; // lt_u
+        case 0xf6: ip = load<i32>(fp + load<u32>(ip, 4)) > load<i32>(ip, 8) ? this.jump(ip, code + load<i32>(ip, 12), fp) : ip + 16; if (ip == 0) return THREAD_OUT_OF_FUEL; break; // gt_s
+        case 0xf7: ip = load<u32>(fp + load<u32>(ip, 4)) > load<u32>(ip, 8) ? this.jump(ip, code + load<i32>(ip, 12), fp) : ip + 16; if (ip == 0) return THREAD_OUT_OF_FUEL; break; // gt_u
+        case 0xf8: ip = load<i32>(fp + load<u32>(ip, 4)) <= load<i32>(ip, 8) ? this.jump(ip, code + load<i32>(ip, 12), fp) : ip + 16; if (ip == 0) return THREAD_OUT_OF_FUEL; break; // le_s
+        case 0xf9: ip = load<u32>(fp + load<u32>(ip, 4)) <= load<u32>(ip, 8) ? this.jump(ip, code + load<i32>(ip, 12), fp) : ip + 16; if (ip == 0) return THREAD_OUT_OF_FUEL; break; // le_u
+        case 0xfa: ip = load<i32>(fp + load<u32>(ip, 4)) >= load<i32>(ip, 8) ? this.jump(ip, code + load<i32>(ip, 12), fp) : ip + 16; if (ip == 0) return THREAD_OUT_OF_FUEL; break; // ge_s
+        case 0xfb: ip = load<u32>(fp + load<u32>(ip, 4)) >= load<u32>(ip, 8) ? this.jump(ip, code + load<i32>(ip, 12), fp) : ip + 16; if (ip == 0) return THREAD_OUT_OF_FUEL; break; // ge_u
         case op.OP_BR_MOVE: {
           moveValues(fp, ip + 8);
-          ip = code + load<i32>(ip, 4);
+          ip = this.jump(ip, code + load<i32>(ip, 4), fp);
+          if (ip == 0) return THREAD_OUT_OF_FUEL;
           break;
         }
         case op.OP_BR_IF_MOVE: {
           if (load<i32>(fp + load<u32>(ip, 4)) != 0) {
             moveValues(fp, ip + 12);
-            ip = code + load<i32>(ip, 8);
+            ip = this.jump(ip, code + load<i32>(ip, 8), fp);
+            if (ip == 0) return THREAD_OUT_OF_FUEL;
           } else {
             ip += 24;
           }
@@ -285,7 +299,8 @@ export class Thread {
           if (i > count) i = count;
           const entry = ip + 12 + (<usize>i << 4);
           moveValues(fp, entry + 4);
-          ip = code + load<i32>(entry);
+          ip = this.jump(ip, code + load<i32>(entry), fp);
+          if (ip == 0) return THREAD_OUT_OF_FUEL;
           break;
         }
         case op.OP_RETURN: {
@@ -294,10 +309,7 @@ export class Thread {
           if (bytes == 8) store<u64>(fp, load<u64>(from));
           else memory.copy(fp, from, bytes);
           const frame = this.popFrame();
-          if (frame == 0) {
-            this.fuel = fuel;
-            return THREAD_DONE;
-          }
+          if (frame == 0) return THREAD_DONE;
           ip = load<usize>(frame);
           fp = load<usize>(frame, 8);
           const caller = changetype<FuncInst>(this.funcAddress).instance!;
@@ -312,8 +324,8 @@ export class Thread {
         }
         case op.OP_CALL:
         case op.OP_CALL_INDIRECT: {
-          if (fuel <= 0) return this.outOfFuel(ip, fp);
-          fuel--;
+          if (this.fuel <= 0) return this.outOfFuel(ip, fp);
+          this.fuel--;
           let callee: FuncInst;
           let args: usize;
           let next: usize;
@@ -343,7 +355,6 @@ export class Thread {
           }
           this.fp = fp;
           this.ip = next;
-          this.fuel = fuel;
           if (!this.enter(callee, args)) return this.status;
           ip = this.ip;
           fp = this.fp;

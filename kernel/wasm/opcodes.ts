@@ -5,11 +5,10 @@
 // that only compute keep their binary opcode (0x45..0xC4, and the 0xFC group
 // as 0xE0 + subcode) with immediates [operand slots..., result slot]; control
 // flow is rewritten into jumps with resolved targets (byte offsets into the
-// module's code). Immediates of each are listed below.
+// module's code). A taken backward branch (the next iteration of a loop)
+// uses one unit of fuel. Immediates of each are listed below.
 
 export const OP_UNREACHABLE = 0x00;
-/** Loop header: charges one unit of fuel and may suspend here. */
-export const OP_FUEL = 0x03;
 /** [condition, target]: jump when the condition is zero (the start of `if`). */
 export const OP_BR_UNLESS = 0x04;
 /** [target, bytes, from, to]: move branch values, then jump. */
