@@ -26,6 +26,8 @@ import { triggerFault } from "./selftest/faults";
 import { initAcpi } from "./acpi/acpi";
 import { initPci } from "./pci/pci";
 import { calibrateTscWithHpet } from "./time/hpet";
+import { poweroff } from "./power/poweroff";
+import { reboot } from "./power/reboot";
 
 export const VERSION = "0.1.0";
 
@@ -123,6 +125,8 @@ function afterReady(cmdline: CommandLine): void {
     const failed = runSelfTests();
     qemuExit(failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
   }
+  if (cmdline.has("poweroff")) poweroff();
+  if (cmdline.has("reboot")) reboot();
   log.info("idle");
   halt();
 }

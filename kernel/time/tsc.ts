@@ -53,3 +53,16 @@ export function ticksToNanos(ticks: u64): u64 {
   // Split to avoid overflow of ticks * 1e6 after a few hours of uptime.
   return (ticks / ticksPerMs) * 1_000_000 + ((ticks % ticksPerMs) * 1_000_000) / ticksPerMs;
 }
+
+// Without a calibrated TSC, a delay is this many polls per millisecond.
+const UNCALIBRATED_POLLS_PER_MS: u64 = 100_000;
+
+/** Busy-waits about `ms` milliseconds. */
+export function delayMs(ms: u64): void {
+  if (ticksPerMs == 0) {
+    for (let i: u64 = 0; i < ms * UNCALIBRATED_POLLS_PER_MS; i++) rdtsc();
+    return;
+  }
+  const end = rdtsc() + ms * ticksPerMs;
+  while (rdtsc() < end) {}
+}

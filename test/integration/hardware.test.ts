@@ -54,5 +54,27 @@ for (const machine of ["pc", "q35"]) {
       assert.ok(Math.abs(hpet - pit) / hpet < 0.1, `HPET ${hpet} MHz and PIT ${pit} MHz agree within 10%`);
       console.log(`      ${machine}: TSC ${hpet} MHz by the HPET, ${pit} MHz by the PIT`);
     });
+
+    // QEMU traces a guest's poweroff request (cause 6, guest shutdown); with
+    // -no-reboot a reset ends QEMU without that trace.
+    const SHUTDOWN_TRACE = ["-trace", "qemu_system_shutdown_request"];
+
+    it("powers off through ACPI S5", async () => {
+      const r = await boot({ ...DEFAULT_MACHINE, machine, cmdline: ["poweroff"], extra: SHUTDOWN_TRACE }, TIMEOUT);
+      assert.equal(r.status, 0, r.serial);
+      assert.match(r.serial, /poweroff: entering ACPI S5\n/);
+      assert.match(r.serial, /qemu_system_shutdown_request reason=6/);
+      assert.doesNotMatch(r.serial, /poweroff failed/);
+    });
+
+    it(`reboots through ${machine === "q35" ? "the FADT reset register" : "the 8042 (its FADT has no reset register)"}`, async () => {
+      const r = await boot({ ...DEFAULT_MACHINE, machine, cmdline: ["reboot"], extra: SHUTDOWN_TRACE }, TIMEOUT);
+      assert.equal(r.status, 0, r.serial);
+      const steps = r.serial.split("\n").filter((l) => /info  reboot: /.test(l));
+      const expected = machine === "q35" ? /reboot: writing 0xf to the FADT reset register io 0xcf9/ : /reboot: pulsing the reset line through the 8042/;
+      assert.equal(steps.length, 1, steps.join("\n"));
+      assert.match(steps[0], expected);
+      assert.doesNotMatch(r.serial, /qemu_system_shutdown_request|reboot failed/);
+    });
   });
 }
