@@ -214,6 +214,14 @@ export class FunctionCompiler {
     return this.live && this.lastEnd == <i32>this.code.length && this.lastHeight == top && this.slot(top) == this.home(top);
   }
 
+  /** Removes the instruction just emitted, so that the current one can absorb it. */
+  private replaceLast(): void {
+    this.code.truncate(this.lastStart);
+    this.instructionStart = this.lastStart;
+    this.lastStart = this.previousStart;
+    this.lastEnd = this.previousEnd;
+  }
+
   /** True when the condition on top is an i32 test just emitted, which a branch can absorb. */
   private conditionFusable(): bool {
     if (!this.topJustComputed()) return false;
@@ -323,16 +331,24 @@ export class FunctionCompiler {
   private numeric(code: u32, sig: StaticArray<u8>): void {
     const inputs = sig[1] != 0 ? 2 : 1;
     const withConstant = constantForm(code);
-    if (withConstant >= 0 && this.topJustComputed() && this.code.get(this.lastStart) == op.OP_I32_CONST) {
+    const last = this.topJustComputed() ? this.code.get(this.lastStart) : -1;
+    if (withConstant >= 0 && last == op.OP_I32_CONST) {
       // i32.const then the operation: the constant becomes an immediate.
       const constant = this.code.get(this.lastStart + 2);
-      this.code.truncate(this.lastStart);
-      this.instructionStart = this.lastStart;
-      this.lastStart = this.previousStart;
-      this.lastEnd = this.previousEnd;
+      this.replaceLast();
       this.code.emit(withConstant);
       this.code.emit(this.operand(1));
       this.code.emit(constant);
+      this.code.emit(this.home(this.v.height - 2));
+    } else if (code == 0x6a && last == op.OP_I32_BINARY_CONST + 6) {
+      // A shift by a constant then an addition: one instruction.
+      const shifted = this.code.get(this.lastStart + 1);
+      const shift = this.code.get(this.lastStart + 2);
+      this.replaceLast();
+      this.code.emit(op.OP_I32_ADD_SHIFTED);
+      this.code.emit(this.operand(1));
+      this.code.emit(shifted);
+      this.code.emit(shift);
       this.code.emit(this.home(this.v.height - 2));
     } else {
       this.compute(code, inputs);

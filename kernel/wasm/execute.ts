@@ -277,6 +277,12 @@ export class Thread {
         case 0xf9: ip = load<u32>(fp + load<u32>(ip, 4)) <= load<u32>(ip, 8) ? this.jump(ip, code + load<i32>(ip, 12), fp) : ip + 16; if (ip == 0) return THREAD_OUT_OF_FUEL; break; // le_u
         case 0xfa: ip = load<i32>(fp + load<u32>(ip, 4)) >= load<i32>(ip, 8) ? this.jump(ip, code + load<i32>(ip, 12), fp) : ip + 16; if (ip == 0) return THREAD_OUT_OF_FUEL; break; // ge_s
         case 0xfb: ip = load<u32>(fp + load<u32>(ip, 4)) >= load<u32>(ip, 8) ? this.jump(ip, code + load<i32>(ip, 12), fp) : ip + 16; if (ip == 0) return THREAD_OUT_OF_FUEL; break; // ge_u
+        case op.OP_I32_ADD_SHIFTED: {
+          const b = load<i32>(fp + load<u32>(ip, 8)) << load<i32>(ip, 12);
+          store<i32>(fp + load<u32>(ip, 16), load<i32>(fp + load<u32>(ip, 4)) + b);
+          ip += 20;
+          break;
+        }
         case op.OP_BR_MOVE: {
           moveValues(fp, ip + 8);
           ip = this.jump(ip, code + load<i32>(ip, 4), fp);

@@ -70,6 +70,8 @@ export const OP_REF_FUNC = 0xd2;
 export const OP_I32_BINARY_CONST = 0xd3;
 /** [a, constant, target]: as OP_BR_IF_COMPARE with an i32.const second operand, 0xF2..0xFB. */
 export const OP_BR_IF_COMPARE_CONST = 0xf2;
+/** [a, b, shift, result]: a + (b << shift), an i32.shl by a constant followed by i32.add (array indexing). */
+export const OP_I32_ADD_SHIFTED = 0xdc;
 /** The 0xFC group: 0xE0 + subcode. */
 export const OP_PREFIX_FC = 0xe0;
 /** [data index, destination, source, length] */

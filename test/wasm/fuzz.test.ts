@@ -15,7 +15,8 @@ const FEATURES = [
   "--mvp-features", "--enable-sign-ext", "--enable-nontrapping-float-to-int", "--enable-mutable-globals",
   "--enable-bulk-memory", "--enable-multivalue",
 ];
-const SEEDS = 30;
+/** How many modules to generate; FUZZ_SEEDS=n runs a longer campaign. */
+const SEEDS = Number(process.env.FUZZ_SEEDS ?? 30);
 
 /** What one call produced: its results (NaNs as "nan"), or "trap", plus the values it logged. */
 type Outcome = string;
