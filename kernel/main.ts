@@ -51,7 +51,8 @@ export function kmain(magic: u32, bootInfo: u64, entryTsc: u64): void {
   calibrateTscWithHpet(acpi.hpet);
   initPci(acpi.ecam);
   log.info("ready in " + msString(nanosSinceEntry()) + " since entry (TSC " + (tscTicksPerMs() / 1000).toString() + " MHz)");
-  if (startBootPrograms(boot) > 0) {
+  const extra = cmdline.get("start");
+  if (startBootPrograms(boot, extra.length > 0 ? extra.split(",") : []) > 0) {
     runUntilIdle();
     log.info("no runnable processes (" + allProcesses().length.toString() + " waiting); kernel memory " + (memory.size() * 64).toString() + " KiB");
   }

@@ -100,26 +100,38 @@ function readText(m: BootModule): string {
   return text;
 }
 
-/** Starts every program of the "config" boot module; returns how many started. */
-export function startBootPrograms(boot: BootInfo): i32 {
-  bootModules = boot.modules;
-  const configModule = boot.module("config");
-  if (configModule === null) {
-    log.info("no boot configuration: no programs to start");
-    return 0;
+function startLogged(name: string, cid: string, grants: Set<string>): bool {
+  const result = launch(name, cid, grants);
+  if (result.process === null) {
+    log.error("cannot start " + name + ": " + result.error);
+    return false;
   }
-  const config = parseBootConfig(readText(configModule));
-  for (let i = 0; i < config.errors.length; i++) log.warn("boot configuration " + config.errors[i]);
+  log.info("started process " + result.process!.pid.toString() + " (" + name + ") " + cid);
+  return true;
+}
+
+/**
+ * Starts every program of the "config" boot module, then the boot modules
+ * named in `extra` (from "start=" on the command line, with no grants).
+ * Returns how many started.
+ */
+export function startBootPrograms(boot: BootInfo, extra: string[]): i32 {
+  bootModules = boot.modules;
   let started = 0;
-  for (let i = 0; i < config.programs.length; i++) {
-    const entry = config.programs[i];
-    const result = launch(entry.name, entry.cid, entry.grants);
-    if (result.process === null) {
-      log.error("cannot start " + entry.name + ": " + result.error);
-      continue;
+  const configModule = boot.module("config");
+  if (configModule === null) log.info("no boot configuration");
+  else {
+    const config = parseBootConfig(readText(configModule));
+    for (let i = 0; i < config.errors.length; i++) log.warn("boot configuration " + config.errors[i]);
+    for (let i = 0; i < config.programs.length; i++) {
+      const entry = config.programs[i];
+      if (startLogged(entry.name, entry.cid, entry.grants)) started++;
     }
-    log.info("started process " + result.process!.pid.toString() + " (" + entry.name + ") " + entry.cid);
-    started++;
+  }
+  for (let i = 0; i < extra.length; i++) {
+    const m = boot.module(extra[i]);
+    if (m === null) log.error("cannot start " + extra[i] + ": no boot module of that name");
+    else if (startLogged(extra[i], m.cid, new Set<string>())) started++;
   }
   return started;
 }

@@ -144,4 +144,17 @@ describe("example modules in QEMU (integration)", function () {
     assert.match(r.serial, /process \d+ \(greeter\) ended: exited/);
     assert.doesNotMatch(r.serial, /trapped|cannot start/);
   });
+
+  it("keeps serving while a module computes forever (fuel preemption)", async () => {
+    const r = await boot(machine(["start=spinner"]), BIOS_TIMEOUT, /greetings echoed/);
+    assert.equal(r.timedOut, false, r.serial);
+    assert.match(r.serial, /started process 4 \(spinner\)/);
+    assert.match(r.serial, /logger: \[pid 3\] greeter: 1000 greetings echoed/);
+    assert.doesNotMatch(r.serial, /process 4 \(spinner\) ended/);
+  });
+
+  it("reports a start= name that is no boot module", async () => {
+    const r = await boot(machine(["start=nosuch"]), BIOS_TIMEOUT, /info {2}idle/);
+    assert.match(r.serial, /error cannot start nosuch: no boot module of that name/);
+  });
 });
