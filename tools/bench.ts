@@ -1,0 +1,24 @@
+// `npm run bench`: the engine benchmarks (our interpreter, V8 and gcc -O2 on
+// the same programs, ratios to native) and the IPC round-trip rate on the
+// hosted native kernel. Figures, not pass/fail: these machines are noisy.
+import { spawnSync } from "node:child_process";
+import { ipcRoundTripsPerSecond } from "./bench/ipc.ts";
+
+function run(command: string, args: string[]): void {
+  const r = spawnSync(command, args, { stdio: "inherit" });
+  if (r.status !== 0) {
+    console.error(`bench: ${command} ${args.join(" ")} failed`);
+    process.exit(1);
+  }
+}
+
+if (process.argv.length > 2) {
+  console.error("usage: npm run bench (no options)");
+  process.exit(2);
+}
+run("make", ["-s", "engine-bench-programs", "hosted"]);
+console.log("== Wasm engine: time per program, ratio to native gcc -O2 ==");
+run("node_modules/.bin/tsx", ["tools/spec/bench.ts"]);
+console.log("\n== IPC ==");
+const rate = await ipcRoundTripsPerSecond();
+console.log(`message round trips per second between two modules (hosted native kernel, best of 3): ${Math.round(rate).toLocaleString("en-US")}`);
