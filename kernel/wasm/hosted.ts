@@ -63,12 +63,14 @@ export function setLimits(moduleBytes: u32, memoryPages: u32, tableSize: u32, st
   limits.maxCallDepth = callDepth;
 }
 
-/** Forgets every module, instance and thread. */
+/** Frees every module, instance and thread. */
 export function reset(): void {
   for (let i = 0; i < threads.length; i++) {
     const t = threads[i];
     if (t !== null) t.dispose();
   }
+  for (let i = 0; i < modules.length; i++) modules[i]!.dispose();
+  engineStore.dispose();
   limits = new Limits();
   engineStore = new Store(limits);
   modules = [];
@@ -212,7 +214,8 @@ export function defineTable(
   module: usize, moduleLength: u32, name: usize, nameLength: u32, elemType: u8, min: u32, max: u32, hasMax: bool,
 ): void {
   const value = new Extern(EXTERN_TABLE);
-  value.table = new TableInst(new TableType(elemType, new SizeLimits(min, max, hasMax)), min, limits.maxTableSize, 0);
+  const type = new TableType(elemType, new SizeLimits(min, max, hasMax));
+  value.table = engineStore.addTable(new TableInst(type, min, limits.maxTableSize, 0));
   engineStore.define(text(module, moduleLength), text(name, nameLength), value);
 }
 
@@ -220,7 +223,7 @@ export function defineMemory(
   module: usize, moduleLength: u32, name: usize, nameLength: u32, min: u32, max: u32, hasMax: bool,
 ): void {
   const value = new Extern(EXTERN_MEMORY);
-  value.memory = new MemoryInst(min, max, hasMax, limits.maxMemoryPages);
+  value.memory = engineStore.addMemory(new MemoryInst(min, max, hasMax, limits.maxMemoryPages));
   engineStore.define(text(module, moduleLength), text(name, nameLength), value);
 }
 

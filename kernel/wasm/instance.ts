@@ -105,14 +105,14 @@ function allocate(store: Store, inst: Instance): string | null {
     if (t.limits.min > limits.maxTableSize) {
       return "table of " + t.limits.min.toString() + " elements exceeds the limit of " + limits.maxTableSize.toString();
     }
-    inst.tables.push(new TableInst(t, t.limits.min, limits.maxTableSize, 0));
+    inst.tables.push(store.addTable(new TableInst(t, t.limits.min, limits.maxTableSize, 0)));
   }
   if (m.memories.length > <i32>m.importedMemories) {
     const mem = m.memories[0];
     if (mem.min > min(limits.maxMemoryPages, MAX_BLOCK_PAGES)) {
       return "memory of " + mem.min.toString() + " pages exceeds the limit of " + limits.maxMemoryPages.toString();
     }
-    inst.memory = new MemoryInst(mem.min, mem.max, mem.hasMax, limits.maxMemoryPages);
+    inst.memory = store.addMemory(new MemoryInst(mem.min, mem.max, mem.hasMax, limits.maxMemoryPages));
   }
   for (let i = 0; i < m.globalDefs.length; i++) {
     const def = m.globalDefs[i];

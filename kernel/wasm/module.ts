@@ -102,6 +102,14 @@ export class Module {
   bytes: usize = 0;
   byteLength: u32 = 0;
 
+  /** Frees the module's copy of its bytes and its code; no instance of it may run afterwards. */
+  dispose(): void {
+    heap.free(this.bytes);
+    if (this.code != 0) heap.free(this.code);
+    this.bytes = 0;
+    this.code = 0;
+  }
+
   funcType(index: u32): FuncType {
     return this.types[this.funcTypes[index]];
   }

@@ -51,6 +51,13 @@ export class MemoryInst {
     return new SizeLimits(this.pages, this.max, this.hasMax);
   }
 
+  dispose(): void {
+    heap.free(this.base);
+    this.base = 0;
+    this.pages = 0;
+    this.byteLength = 0;
+  }
+
   /** Grows by `delta` pages; returns the old size, or -1 when the limits forbid it. */
   grow(delta: u32): i32 {
     const old = this.pages;
@@ -79,6 +86,12 @@ export class TableInst {
 
   get limits(): SizeLimits {
     return new SizeLimits(this.size, this.type.limits.max, this.type.limits.hasMax);
+  }
+
+  dispose(): void {
+    heap.free(this.elems);
+    this.elems = 0;
+    this.size = 0;
   }
 
   get(i: u32): u64 {

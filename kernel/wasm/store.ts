@@ -3,11 +3,14 @@
 // and the host offer exports to modules that import them.
 import { HostFunction } from "./host";
 import { Limits } from "./limits";
-import { FuncInst, Extern, Instance } from "./runtime";
+import { Extern, FuncInst, Instance, MemoryInst, TableInst } from "./runtime";
 import { FuncType } from "./types";
 
 export class Store {
   funcs: FuncInst[] = [];
+  /** Memories and tables created in this store, freed together by dispose(). */
+  private memories: MemoryInst[] = [];
+  private tables: TableInst[] = [];
   private typeIdsByKey: Map<string, i32> = new Map();
   private registry: Map<string, Map<string, Extern>> = new Map();
 
@@ -20,6 +23,24 @@ export class Store {
     const id = this.typeIdsByKey.size;
     this.typeIdsByKey.set(key, id);
     return id;
+  }
+
+  addMemory(m: MemoryInst): MemoryInst {
+    this.memories.push(m);
+    return m;
+  }
+
+  addTable(t: TableInst): TableInst {
+    this.tables.push(t);
+    return t;
+  }
+
+  /** Frees every memory and table of the store (a process ends); its instances must not run again. */
+  dispose(): void {
+    for (let i = 0; i < this.memories.length; i++) this.memories[i].dispose();
+    for (let i = 0; i < this.tables.length; i++) this.tables[i].dispose();
+    this.memories = [];
+    this.tables = [];
   }
 
   addFunc(f: FuncInst): FuncInst {

@@ -213,6 +213,18 @@ describe("wasm engine", function () {
       assert.match(rejection(() => engine.invoke(shallow, "down", [50n])).message, /call stack exhausted/);
     });
 
+    it("gives back the memory of modules and instances it frees", () => {
+      const engine = new Engine();
+      const source = `(module (memory 64) (table 1000 funcref)
+        (func (export "touch") (i32.store (i32.const 4000000) (i32.const 1))))`;
+      for (let round = 0; round < 40; round++) {
+        engine.invoke(instantiate(engine, source), "touch", []);
+        engine.reset();
+      }
+      // 40 rounds of 4 MiB memories would need 160 MiB if nothing were freed.
+      assert.ok(engine.footprint < 32 << 20, `engine holds ${engine.footprint} bytes`);
+    });
+
     it("refuses a module larger than the size limit", () => {
       const engine = new Engine();
       engine.setLimits({ ...DEFAULT_LIMITS, moduleBytes: 16 });

@@ -111,6 +111,16 @@ export class Engine {
     values.forEach((v, i) => (out[i] = BigInt.asUintN(64, v)));
   }
 
+  /** Frees every module, instance and thread (their memories, tables, code and stacks). */
+  reset(): void {
+    this.exports.reset();
+  }
+
+  /** Bytes of memory the engine itself holds from its host. */
+  get footprint(): number {
+    return this.memory.buffer.byteLength;
+  }
+
   setLimits(l: { moduleBytes: number; memoryPages: number; tableSize: number; stackSlots: number; callDepth: number }): void {
     this.exports.setLimits(l.moduleBytes, l.memoryPages, l.tableSize, l.stackSlots, l.callDepth);
   }
