@@ -10,9 +10,14 @@ import { ATOLL_RUN } from "./native.ts";
 const BENCH_OUT = resolve(import.meta.dirname, "../../out/engine/bench");
 const RUNS = 5;
 
-/** Each program and the argument that makes it run for a measurable time. */
-const PROGRAMS: [string, number][] = [
-  ["fib", 35], ["loops", 30000], ["sieve", 20], ["crc", 4000000], ["mandel", 700], ["vm", 3000000], ["sort", 10],
+/**
+ * Each program (its .wasm), the argument that makes it run for a measurable
+ * time, and the native program it is compared with: the same C, or for an
+ * AssemblyScript port (NAME-as) the C original.
+ */
+const PROGRAMS: [string, number, string][] = [
+  ["fib", 35, "fib"], ["loops", 30000, "loops"], ["sieve", 20, "sieve"], ["crc", 4000000, "crc"],
+  ["mandel", 700, "mandel"], ["mandel-as", 700, "mandel"], ["vm", 3000000, "vm"], ["sort", 10, "sort"],
 ];
 
 interface Timing {
@@ -53,9 +58,9 @@ const rows: string[] = [];
 const atollRatios: number[] = [];
 const v8Ratios: number[] = [];
 const cell = (ms: number, ratio: number) => `${ms.toFixed(0).padStart(7)} ms ${ratio.toFixed(2).padStart(6)}x`;
-for (const [name, n] of PROGRAMS) {
+for (const [name, n, nativeName] of PROGRAMS) {
   const wasmPath = join(BENCH_OUT, `${name}.wasm`);
-  const native = best(() => timeProcess(join(BENCH_OUT, `${name}.native`), [String(n)]));
+  const native = best(() => timeProcess(join(BENCH_OUT, `${nativeName}.native`), [String(n)]));
   const atoll = best(() => timeProcess(ATOLL_RUN, [wasmPath, "run", String(n)]));
   const v8 = best(() => timeV8(readFileSync(wasmPath), n));
   if (atoll.result !== native.result || v8.result !== native.result) {
@@ -63,8 +68,8 @@ for (const [name, n] of PROGRAMS) {
   }
   atollRatios.push(atoll.ms / native.ms);
   v8Ratios.push(v8.ms / native.ms);
-  rows.push(`${name.padEnd(8)} ${native.ms.toFixed(0).padStart(7)} ms  ${cell(atoll.ms, atoll.ms / native.ms)}  ${cell(v8.ms, v8.ms / native.ms)}`);
+  rows.push(`${name.padEnd(9)} ${native.ms.toFixed(0).padStart(7)} ms  ${cell(atoll.ms, atoll.ms / native.ms)}  ${cell(v8.ms, v8.ms / native.ms)}`);
 }
-console.log(`program   native      atoll-run (ratio)       V8 (ratio)`);
+console.log(`program    native      atoll-run (ratio)       V8 (ratio)`);
 for (const r of rows) console.log(r);
 console.log(`geometric mean ratio to native: atoll-run ${geomean(atollRatios).toFixed(2)}x, V8 ${geomean(v8Ratios).toFixed(2)}x`);
