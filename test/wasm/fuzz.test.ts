@@ -31,13 +31,13 @@ function seedBytes(seed: number): Uint8Array {
   return bytes;
 }
 
-function fuzzModule(dir: string, seed: number): Uint8Array {
+function fuzzModule(dir: string, seed: number): Uint8Array<ArrayBuffer> {
   const input = join(dir, `seed${seed}.dat`);
   const output = join(dir, `seed${seed}.wasm`);
   writeFileSync(input, seedBytes(seed));
   const run = spawnSync(WASM_OPT, [input, "-ttf", ...FEATURES, "-o", output], { encoding: "utf8" });
   assert.equal(run.status, 0, run.stderr);
-  return readFileSync(output);
+  return new Uint8Array(readFileSync(output));
 }
 
 function show(type: string, value: unknown): string {
@@ -124,7 +124,7 @@ function runInEngine(bytes: Uint8Array, exports: string[]): { outcomes: Outcome[
   return { outcomes, signatures };
 }
 
-function runInV8(bytes: Uint8Array, signatures: Map<string, Signature>): Outcome[] {
+function runInV8(bytes: Uint8Array<ArrayBuffer>, signatures: Map<string, Signature>): Outcome[] {
   const log: string[] = [];
   let exports: WebAssembly.Exports = {};
   const names = WebAssembly.Module.exports(new WebAssembly.Module(bytes)).map((e) => e.name);

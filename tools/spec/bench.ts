@@ -43,7 +43,7 @@ function timeProcess(command: string, args: string[]): Timing {
   return { ms, result: run.stdout.trim() };
 }
 
-function timeV8(wasm: Uint8Array, n: number): Timing {
+function timeV8(wasm: Uint8Array<ArrayBuffer>, n: number): Timing {
   const start = process.hrtime.bigint();
   const instance = new WebAssembly.Instance(new WebAssembly.Module(wasm), {});
   const result = (instance.exports.run as (n: number) => number)(n);
@@ -62,7 +62,7 @@ for (const [name, n, nativeName] of PROGRAMS) {
   const wasmPath = join(BENCH_OUT, `${name}.wasm`);
   const native = best(() => timeProcess(join(BENCH_OUT, `${nativeName}.native`), [String(n)]));
   const atoll = best(() => timeProcess(ATOLL_RUN, [wasmPath, "run", String(n)]));
-  const v8 = best(() => timeV8(readFileSync(wasmPath), n));
+  const v8 = best(() => timeV8(new Uint8Array(readFileSync(wasmPath)), n));
   if (atoll.result !== native.result || v8.result !== native.result) {
     throw new Error(`${name}: results differ: native ${native.result}, atoll ${atoll.result}, v8 ${v8.result}`);
   }
