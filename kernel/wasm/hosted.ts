@@ -8,7 +8,7 @@ import { HOST_BLOCK, HOST_DONE, HostFunction } from "./host";
 import { INSTANTIATE_OK, instantiate } from "./instance";
 import { Limits } from "./limits";
 import { Module } from "./module";
-import { Extern, GlobalInst, Instance, MemoryInst, TableInst } from "./runtime";
+import { Extern, GlobalInst, Instance } from "./runtime";
 import { Store } from "./store";
 import {
   EXTERN_FUNC, EXTERN_GLOBAL, EXTERN_MEMORY, EXTERN_TABLE, FuncType, GlobalType, Limits as SizeLimits, TableType,
@@ -55,7 +55,11 @@ export function free(ptr: usize): void {
 }
 
 /** Sets the limits of modules, instances and threads created from now on. */
-export function setLimits(moduleBytes: u32, memoryPages: u32, tableSize: u32, stackSlots: u32, callDepth: u32): void {
+export function setLimits(
+  moduleBytes: u32, memoryPages: u32, tableSize: u32, stackSlots: u32, callDepth: u32, totalPages: u32, totalElements: u32,
+): void {
+  limits.maxTotalMemoryPages = totalPages;
+  limits.maxTotalTableElements = totalElements;
   limits.maxModuleBytes = moduleBytes;
   limits.maxMemoryPages = memoryPages;
   limits.maxTableSize = tableSize;
@@ -210,21 +214,32 @@ export function defineGlobal(
   engineStore.define(text(module, moduleLength), text(name, nameLength), value);
 }
 
+/** Offers a new table; false when the limits refuse it (see errorText). */
 export function defineTable(
   module: usize, moduleLength: u32, name: usize, nameLength: u32, elemType: u8, min: u32, max: u32, hasMax: bool,
-): void {
+): bool {
   const value = new Extern(EXTERN_TABLE);
-  const type = new TableType(elemType, new SizeLimits(min, max, hasMax));
-  value.table = engineStore.addTable(new TableInst(type, min, limits.maxTableSize, 0));
-  engineStore.define(text(module, moduleLength), text(name, nameLength), value);
+  value.table = engineStore.createTable(new TableType(elemType, new SizeLimits(min, max, hasMax)), min);
+  return offer(module, moduleLength, name, nameLength, value, value.table !== null);
 }
 
+/** Defines `value` as `module`.`name` when `created`; otherwise records why not. */
+function offer(module: usize, moduleLength: u32, name: usize, nameLength: u32, value: Extern, created: bool): bool {
+  if (!created) {
+    lastError = engineStore.refusal;
+    return false;
+  }
+  engineStore.define(text(module, moduleLength), text(name, nameLength), value);
+  return true;
+}
+
+/** Offers a new memory; false when the limits refuse it (see errorText). */
 export function defineMemory(
   module: usize, moduleLength: u32, name: usize, nameLength: u32, min: u32, max: u32, hasMax: bool,
-): void {
+): bool {
   const value = new Extern(EXTERN_MEMORY);
-  value.memory = engineStore.addMemory(new MemoryInst(min, max, hasMax, limits.maxMemoryPages));
-  engineStore.define(text(module, moduleLength), text(name, nameLength), value);
+  value.memory = engineStore.createMemory(min, max, hasMax);
+  return offer(module, moduleLength, name, nameLength, value, value.memory !== null);
 }
 
 export { HOST_BLOCK, HOST_DONE };

@@ -6,8 +6,7 @@ import { Thread, THREAD_BLOCKED, THREAD_DONE, THREAD_OUT_OF_FUEL } from "./execu
 import {
   CONST_GLOBAL, CONST_REF_FUNC, CONST_REF_NULL, ConstExpr, Import, Module, SEGMENT_ACTIVE, SEGMENT_PASSIVE,
 } from "./module";
-import { DROPPED_ELEMS, Extern, FuncInst, GlobalInst, Instance, MemoryInst, TableInst } from "./runtime";
-import { MAX_BLOCK_PAGES } from "./limits";
+import { DROPPED_ELEMS, Extern, FuncInst, GlobalInst, Instance } from "./runtime";
 import { Store } from "./store";
 import { TRAP_MEMORY_BOUNDS, TRAP_TABLE_BOUNDS, trapText } from "./trap";
 import { EXTERN_FUNC, EXTERN_GLOBAL, EXTERN_MEMORY, EXTERN_TABLE } from "./types";
@@ -93,26 +92,21 @@ function functionName(m: Module, index: u32): string {
 /** Creates the module's own functions, tables, memory and globals; returns a limit error or null. */
 function allocate(store: Store, inst: Instance): string | null {
   const m = inst.module;
-  const limits = store.limits;
   for (let i: u32 = 0; i < <u32>m.bodies.length; i++) {
     const index = m.importedFuncs + i;
     const typeIndex = m.funcTypes[index];
     const f = new FuncInst(m.types[typeIndex], inst.typeIds[typeIndex], inst, m.bodies[i], null, functionName(m, index));
     inst.funcs.push(store.addFunc(f));
   }
-  for (let i = <i32>m.importedTables; i < m.tables.length; i++) {
-    const t = m.tables[i];
-    if (t.limits.min > limits.maxTableSize) {
-      return "table of " + t.limits.min.toString() + " elements exceeds the limit of " + limits.maxTableSize.toString();
-    }
-    inst.tables.push(store.addTable(new TableInst(t, t.limits.min, limits.maxTableSize, 0)));
-  }
   if (m.memories.length > <i32>m.importedMemories) {
     const mem = m.memories[0];
-    if (mem.min > min(limits.maxMemoryPages, MAX_BLOCK_PAGES)) {
-      return "memory of " + mem.min.toString() + " pages exceeds the limit of " + limits.maxMemoryPages.toString();
-    }
-    inst.memory = store.addMemory(new MemoryInst(mem.min, mem.max, mem.hasMax, limits.maxMemoryPages));
+    inst.memory = store.createMemory(mem.min, mem.max, mem.hasMax);
+    if (inst.memory === null) return store.refusal;
+  }
+  for (let i = <i32>m.importedTables; i < m.tables.length; i++) {
+    const t = store.createTable(m.tables[i], m.tables[i].limits.min);
+    if (t === null) return store.refusal;
+    inst.tables.push(t);
   }
   for (let i = 0; i < m.globalDefs.length; i++) {
     const def = m.globalDefs[i];

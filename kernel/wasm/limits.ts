@@ -19,4 +19,37 @@ export class Limits {
   valueStackSlots: u32 = 1 << 20;
   /** Deepest nesting of calls. */
   maxCallDepth: u32 = 20000;
+  /** Pages of all the memories of a store together. */
+  maxTotalMemoryPages: u64 = 16384;
+  /** Elements of all the tables of a store together. */
+  maxTotalTableElements: u64 = 1 << 22;
+}
+
+/**
+ * What the memories and tables of one store use of its totals: they draw on
+ * it when created and when they grow, and give back when disposed, so a
+ * process cannot exhaust the kernel's memory however many it makes.
+ */
+export class Budget {
+  memoryPages: u64 = 0;
+  tableElements: u64 = 0;
+
+  constructor(public limits: Limits) {}
+
+  /** The most pages one memory may reach. */
+  get memoryCeiling(): u32 {
+    return min(this.limits.maxMemoryPages, MAX_BLOCK_PAGES);
+  }
+
+  takePages(n: u32): bool {
+    if (this.memoryPages + n > this.limits.maxTotalMemoryPages) return false;
+    this.memoryPages += n;
+    return true;
+  }
+
+  takeElements(n: u32): bool {
+    if (this.tableElements + n > this.limits.maxTotalTableElements) return false;
+    this.tableElements += n;
+    return true;
+  }
 }

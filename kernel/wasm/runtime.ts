@@ -1,7 +1,7 @@
 // Runtime objects of the store: function, table, memory and global
 // instances, and module instances that tie them together.
 import { HostFunction } from "./host";
-import { MAX_BLOCK_PAGES } from "./limits";
+import { Budget } from "./limits";
 import { FuncBody, Module } from "./module";
 import { FuncType, GlobalType, Limits as SizeLimits, PAGE_SIZE, TableType } from "./types";
 
@@ -38,9 +38,8 @@ export class MemoryInst {
   byteLength: u64;
   pages: u32;
 
-  /** `max` is the declared maximum (for import matching); `ceiling` what this memory may actually reach. */
-  constructor(pages: u32, public max: u32, public hasMax: bool, public ceiling: u32) {
-    this.ceiling = min(ceiling, MAX_BLOCK_PAGES);
+  /** `max` is the declared maximum (for import matching); `budget` has already granted `pages`. */
+  constructor(pages: u32, public max: u32, public hasMax: bool, public budget: Budget) {
     this.pages = pages;
     this.byteLength = <u64>pages * PAGE_SIZE;
     this.base = heap.alloc(<usize>this.byteLength + 8);
@@ -53,6 +52,7 @@ export class MemoryInst {
 
   dispose(): void {
     heap.free(this.base);
+    this.budget.memoryPages -= this.pages;
     this.base = 0;
     this.pages = 0;
     this.byteLength = 0;
@@ -62,8 +62,9 @@ export class MemoryInst {
   grow(delta: u32): i32 {
     const old = this.pages;
     const wanted = <u64>old + delta;
-    if (wanted > <u64>this.ceiling || (this.hasMax && wanted > <u64>this.max)) return -1;
+    if (wanted > <u64>this.budget.memoryCeiling || (this.hasMax && wanted > <u64>this.max)) return -1;
     if (delta == 0) return <i32>old;
+    if (!this.budget.takePages(delta)) return -1;
     const bytes = wanted * PAGE_SIZE;
     this.base = heap.realloc(this.base, <usize>bytes + 8);
     memory.fill(this.base + <usize>this.byteLength, 0, <usize>(bytes - this.byteLength));
@@ -78,7 +79,8 @@ export class TableInst {
   elems: usize;
   size: u32;
 
-  constructor(public type: TableType, size: u32, public ceiling: u32, init: u64) {
+  /** `budget` has already granted `size` elements. */
+  constructor(public type: TableType, size: u32, public budget: Budget, init: u64) {
     this.size = size;
     this.elems = heap.alloc((<usize>size << 3) + 8);
     this.fill(0, size, init);
@@ -90,6 +92,7 @@ export class TableInst {
 
   dispose(): void {
     heap.free(this.elems);
+    this.budget.tableElements -= this.size;
     this.elems = 0;
     this.size = 0;
   }
@@ -110,7 +113,8 @@ export class TableInst {
     const old = this.size;
     const wanted = <u64>old + delta;
     const limits = this.type.limits;
-    if (wanted > <u64>this.ceiling || (limits.hasMax && wanted > <u64>limits.max)) return -1;
+    if (wanted > <u64>this.budget.limits.maxTableSize || (limits.hasMax && wanted > <u64>limits.max)) return -1;
+    if (!this.budget.takeElements(delta)) return -1;
     this.elems = heap.realloc(this.elems, (<usize>wanted << 3) + 8);
     this.size = <u32>wanted;
     this.fill(old, delta, init);

@@ -2,9 +2,9 @@
 // runs, the interned function types, and the names under which instances
 // and the host offer exports to modules that import them.
 import { HostFunction } from "./host";
-import { Limits } from "./limits";
+import { Budget, Limits } from "./limits";
 import { Extern, FuncInst, Instance, MemoryInst, TableInst } from "./runtime";
-import { FuncType } from "./types";
+import { FuncType, TableType } from "./types";
 
 export class Store {
   funcs: FuncInst[] = [];
@@ -14,7 +14,46 @@ export class Store {
   private typeIdsByKey: Map<string, i32> = new Map();
   private registry: Map<string, Map<string, Extern>> = new Map();
 
-  constructor(public limits: Limits) {}
+  budget: Budget;
+  /** Why the last createMemory or createTable refused. */
+  refusal: string = "";
+
+  constructor(public limits: Limits) {
+    this.budget = new Budget(limits);
+  }
+
+  /** A new memory within the limits, or null (see `refusal`). */
+  createMemory(pages: u32, max: u32, hasMax: bool): MemoryInst | null {
+    const ceiling = this.budget.memoryCeiling;
+    if (pages > ceiling) {
+      this.refusal = "memory of " + pages.toString() + " pages exceeds the limit of " + ceiling.toString();
+      return null;
+    }
+    if (!this.budget.takePages(pages)) {
+      this.refusal = "memory of " + pages.toString() + " pages exceeds what is left of the "
+        + this.limits.maxTotalMemoryPages.toString() + " pages of all memories";
+      return null;
+    }
+    const m = new MemoryInst(pages, max, hasMax, this.budget);
+    this.memories.push(m);
+    return m;
+  }
+
+  /** A new table within the limits, or null (see `refusal`). */
+  createTable(type: TableType, size: u32): TableInst | null {
+    if (size > this.limits.maxTableSize) {
+      this.refusal = "table of " + size.toString() + " elements exceeds the limit of " + this.limits.maxTableSize.toString();
+      return null;
+    }
+    if (!this.budget.takeElements(size)) {
+      this.refusal = "table of " + size.toString() + " elements exceeds what is left of the "
+        + this.limits.maxTotalTableElements.toString() + " elements of all tables";
+      return null;
+    }
+    const t = new TableInst(type, size, this.budget, 0);
+    this.tables.push(t);
+    return t;
+  }
 
   /** A number equal for structurally equal function types. */
   typeId(t: FuncType): i32 {
@@ -23,16 +62,6 @@ export class Store {
     const id = this.typeIdsByKey.size;
     this.typeIdsByKey.set(key, id);
     return id;
-  }
-
-  addMemory(m: MemoryInst): MemoryInst {
-    this.memories.push(m);
-    return m;
-  }
-
-  addTable(t: TableInst): TableInst {
-    this.tables.push(t);
-    return t;
   }
 
   /** Frees every memory and table of the store (a process ends); its instances must not run again. */

@@ -2,11 +2,10 @@
 // blocking host calls, trap messages, per-instance limits, and hostile input.
 import { strict as assert } from "node:assert";
 import {
-  Engine, EngineError, THREAD_BLOCKED, THREAD_DONE, THREAD_OUT_OF_FUEL, THREAD_TRAPPED,
+  DEFAULT_LIMITS, Engine, EngineError, THREAD_BLOCKED, THREAD_DONE, THREAD_OUT_OF_FUEL, THREAD_TRAPPED,
 } from "../../tools/spec/engine.ts";
 import { buildEngine, wat } from "./helpers.ts";
 
-const DEFAULT_LIMITS = { moduleBytes: 64 << 20, memoryPages: 16384, tableSize: 1 << 20, stackSlots: 1 << 20, callDepth: 20000 };
 
 function instantiate(engine: Engine, source: string): number {
   return engine.instantiate(engine.load(wat(source)));
@@ -223,6 +222,24 @@ describe("wasm engine", function () {
       }
       // 40 rounds of 4 MiB memories would need 160 MiB if nothing were freed.
       assert.ok(engine.footprint < 32 << 20, `engine holds ${engine.footprint} bytes`);
+    });
+
+    it("keeps all the memories and tables of a store within its totals", () => {
+      const engine = new Engine();
+      engine.setLimits({ ...DEFAULT_LIMITS, totalPages: 10, totalElements: 100 });
+      // Two instances use 8 pages and 80 elements; a third does not fit.
+      const source = `(module (memory 4) (table 40 funcref)
+        (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+        (func (export "more") (param i32) (result i32) (table.grow (ref.null func) (local.get 0))))`;
+      const first = instantiate(engine, source);
+      instantiate(engine, source);
+      assert.match(rejection(() => instantiate(engine, source)).message, /exceeds what is left of the 10 pages/);
+      assert.deepEqual(engine.invoke(first, "grow", [3n]), [0xffffffffn]);
+      assert.deepEqual(engine.invoke(first, "grow", [2n]), [4n]);
+      assert.deepEqual(engine.invoke(first, "more", [21n]), [0xffffffffn]);
+      assert.deepEqual(engine.invoke(first, "more", [20n]), [40n]);
+      engine.setLimits({ ...DEFAULT_LIMITS, totalElements: 10 });
+      assert.match(rejection(() => instantiate(engine, source)).message, /exceeds what is left of the 10 elements/);
     });
 
     it("refuses a module larger than the size limit", () => {

@@ -28,6 +28,22 @@ export interface HostFunctionSpec {
   impl: HostImpl;
 }
 
+/** The engine's limits (kernel/wasm/limits.ts). */
+export interface EngineLimits {
+  moduleBytes: number;
+  memoryPages: number;
+  tableSize: number;
+  stackSlots: number;
+  callDepth: number;
+  totalPages: number;
+  totalElements: number;
+}
+
+export const DEFAULT_LIMITS: EngineLimits = {
+  moduleBytes: 64 << 20, memoryPages: 8192, tableSize: 1 << 20, stackSlots: 1 << 20, callDepth: 20000,
+  totalPages: 16384, totalElements: 1 << 22,
+};
+
 export class EngineError extends Error {
   constructor(message: string, public kind: "load" | "link" | "trap") {
     super(message);
@@ -121,8 +137,8 @@ export class Engine {
     return this.memory.buffer.byteLength;
   }
 
-  setLimits(l: { moduleBytes: number; memoryPages: number; tableSize: number; stackSlots: number; callDepth: number }): void {
-    this.exports.setLimits(l.moduleBytes, l.memoryPages, l.tableSize, l.stackSlots, l.callDepth);
+  setLimits(l: EngineLimits): void {
+    this.exports.setLimits(l.moduleBytes, l.memoryPages, l.tableSize, l.stackSlots, l.callDepth, l.totalPages, l.totalElements);
   }
 
   /** Decodes and validates; returns a module handle or throws EngineError("load"). */
@@ -240,12 +256,17 @@ export class Engine {
   }
 
   defineTable(module: string, name: string, elemType: string, min: number, max?: number): void {
-    this.withStrings([module, name], (mp, mn, np, nn) =>
-      this.exports.defineTable(mp, mn, np, nn, TYPE_CODES[elemType], min, max ?? 0, max === undefined ? 0 : 1));
+    this.created(this.withStrings([module, name], (mp, mn, np, nn) =>
+      this.exports.defineTable(mp, mn, np, nn, TYPE_CODES[elemType], min, max ?? 0, max === undefined ? 0 : 1)));
   }
 
   defineMemory(module: string, name: string, min: number, max?: number): void {
-    this.withStrings([module, name], (mp, mn, np, nn) =>
-      this.exports.defineMemory(mp, mn, np, nn, min, max ?? 0, max === undefined ? 0 : 1));
+    this.created(this.withStrings([module, name], (mp, mn, np, nn) =>
+      this.exports.defineMemory(mp, mn, np, nn, min, max ?? 0, max === undefined ? 0 : 1)));
+  }
+
+  /** Throws EngineError("link") when a definition was refused. */
+  private created(ok: number): void {
+    if (!ok) throw new EngineError(this.readString(this.exports.errorText()), "link");
   }
 }
