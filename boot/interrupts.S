@@ -91,6 +91,61 @@ isr_common:
         add $16, %rsp
         iretq
 
+/*
+ * Vectors 32-255 (device interrupts): each 16-byte stub pushes its vector.
+ * irq_common only sets the vector's bit in irq_pending and acknowledges the
+ * interrupt; the kernel collects the bits later (take_interrupts in
+ * primitives.c), so AssemblyScript code is never re-entered. The kernel
+ * chooses how to acknowledge: irq_eoi_register is the local APIC's EOI
+ * register, or 0 for the 8259 PICs remapped at irq_pic_base.
+ */
+        .align 16
+        .global irq_stubs
+irq_stubs:
+        .set vector, 32
+        .rept 224
+        .align 16
+        pushq $vector
+        jmp irq_common
+        .set vector, vector + 1
+        .endr
+
+#define SPURIOUS_VECTOR 0xff
+irq_common:
+        push %rax
+        push %rdx
+        mov 16(%rsp), %rax              /* the vector */
+        lock bts %rax, irq_pending(%rip)
+        cmp $SPURIOUS_VECTOR, %rax      /* the APIC's spurious interrupt takes no EOI */
+        je 2f
+        mov irq_eoi_register(%rip), %rdx
+        test %rdx, %rdx
+        jz 1f
+        movl $0, (%rdx)
+        jmp 2f
+1:      sub irq_pic_base(%rip), %rax    /* 8259: the slave needs an EOI too for IRQ 8-15 */
+        cmp $16, %rax
+        jae 2f
+        cmp $8, %rax
+        mov $0x20, %al
+        jb 3f
+        out %al, $0xa0
+3:      out %al, $0x20
+2:      pop %rdx
+        pop %rax
+        add $8, %rsp
+        iretq
+
+        .data
+        .align 8
+        .global irq_pending, irq_eoi_register, irq_pic_base
+irq_pending:
+        .quad 0, 0, 0, 0
+irq_eoi_register:
+        .quad 0
+irq_pic_base:
+        .quad 32
+
         .section .rodata
         .align 8
         .global isr_stubs

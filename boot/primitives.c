@@ -7,6 +7,10 @@
 #include "glue.h"
 
 extern const uint64_t isr_stubs[32];
+extern uint8_t irq_stubs[];
+extern uint64_t irq_pending[4];
+extern uint64_t irq_eoi_register, irq_pic_base;
+#define IRQ_STUB_SIZE 16
 extern uint8_t kernel_image_start[], kernel_image_end[];
 
 #define PORT_OUT(name, type, suffix) \
@@ -102,10 +106,32 @@ void Z_hwZ_loadIdt(struct Z_hw_instance_t* hw, u32 table, u32 limit) {
   __asm__ volatile("lidt %0" : : "m"(idtr));
 }
 
+/* Exceptions 0-31 have one stub each; vectors 32-255 share irq_common. */
 u64 Z_hwZ_isrStub(struct Z_hw_instance_t* hw, u32 vector) {
   (void)hw;
-  if (vector >= 32) wasm_rt_trap(WASM_RT_TRAP_OOB);
-  return isr_stubs[vector];
+  if (vector >= 256) wasm_rt_trap(WASM_RT_TRAP_OOB);
+  return vector < 32 ? isr_stubs[vector] : (u64)irq_stubs + (vector - 32) * IRQ_STUB_SIZE;
+}
+
+/* Moves the 256-bit pending bitmap into linear memory, clearing it: each
+   64-bit word is swapped atomically, so no interrupt's bit is lost. */
+void Z_hwZ_takeInterrupts(struct Z_hw_instance_t* hw, u32 out) {
+  (void)hw;
+  u64* words = linear(out, sizeof irq_pending);
+  for (int i = 0; i < 4; i++) words[i] = __atomic_exchange_n(&irq_pending[i], 0, __ATOMIC_SEQ_CST);
+}
+
+void Z_hwZ_setInterruptAck(struct Z_hw_instance_t* hw, u64 eoi_register, u32 pic_base) {
+  (void)hw;
+  irq_eoi_register = eoi_register;
+  irq_pic_base = pic_base;
+}
+
+/* Interrupts are enabled only here: sti's one-instruction shadow makes
+   "sti; hlt" wait without missing an interrupt that is already pending. */
+void Z_hwZ_waitForInterrupt(struct Z_hw_instance_t* hw) {
+  (void)hw;
+  __asm__ volatile("sti; hlt; cli" ::: "memory");
 }
 
 u64 Z_hwZ_imageStart(struct Z_hw_instance_t* hw) { (void)hw; return (u64)kernel_image_start; }

@@ -28,6 +28,8 @@ import { initPci } from "./pci/pci";
 import { calibrateTscWithHpet } from "./time/hpet";
 import { poweroff } from "./power/poweroff";
 import { reboot } from "./power/reboot";
+import { initInterrupts } from "./arch/interrupts";
+import { checkInterrupts } from "./arch/interrupt-check";
 
 export const VERSION = "0.1.0";
 
@@ -50,6 +52,8 @@ export function kmain(magic: u32, bootInfo: u64, entryTsc: u64): void {
   const acpi = initAcpi(boot.rsdp, cmdline.has("acpidump"));
   calibrateTscWithHpet(acpi.hpet);
   initPci(acpi.ecam);
+  initInterrupts(acpi.madt);
+  checkInterrupts();
   log.info("ready in " + msString(nanosSinceEntry()) + " since entry (TSC " + (tscTicksPerMs() / 1000).toString() + " MHz)");
   const extra = cmdline.get("start");
   if (startBootPrograms(boot, extra.length > 0 ? extra.split(",") : []) > 0) {

@@ -71,6 +71,12 @@ export class Madt {
   overrides: SourceOverride[] = [];
   nmis: Nmi[] = [];
 
+  /** The override that targets `gsi`, if any. */
+  overrideForGsi(gsi: u32): SourceOverride | null {
+    for (let i = 0; i < this.overrides.length; i++) if (this.overrides[i].gsi == gsi) return this.overrides[i];
+    return null;
+  }
+
   /** The GSI and flags for ISA `irq`: an override, else the identity mapping. */
   isaIrq(irq: u32): SourceOverride {
     for (let i = 0; i < this.overrides.length; i++) if (this.overrides[i].irq == irq) return this.overrides[i];

@@ -36,8 +36,14 @@
 @external("hw", "invalidatePage") export declare function invalidatePage(address: u64): void;
 /** Loads the IDT register with a table that lives in linear memory. */
 @external("hw", "loadIdt") export declare function loadIdt(table: usize, limit: u32): void;
-/** Address of the entry stub for CPU exception `vector` (0..31). */
+/** Address of the entry stub for `vector`: CPU exceptions 0-31, interrupts 32-255. */
 @external("hw", "isrStub") export declare function isrStub(vector: u32): u64;
+/** Moves the bitmap of interrupt vectors seen since the last call (32 bytes) to `out`, clearing it. */
+@external("hw", "takeInterrupts") export declare function takeInterrupts(out: usize): void;
+/** How the stubs acknowledge: the local APIC's EOI register, or 0 for the 8259 PICs at vector `picBase`. */
+@external("hw", "setInterruptAck") export declare function setInterruptAck(eoiRegister: u64, picBase: u32): void;
+/** Enables interrupts, halts until one arrives, disables them again. */
+@external("hw", "waitForInterrupt") export declare function waitForInterrupt(): void;
 
 /** Physical range of the loaded kernel image (code, data, bss, boot stacks). */
 @external("hw", "imageStart") export declare function imageStart(): u64;

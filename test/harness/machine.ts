@@ -59,6 +59,13 @@ export class Machine {
   idt: { table: number; limit: number } | null = null;
   /** inb(0x61) reads before the PIT's output goes high (0 = never). */
   pitDelay = 3;
+  /** Vectors the simulated interrupt stubs recorded, and how the kernel asked them to acknowledge. */
+  pendingVectors = new Set<number>();
+  interruptAck: { eoiRegister: bigint; picBase: number } | null = null;
+  /** Called when the kernel halts waiting for an interrupt: it must make one pending. */
+  onWaitForInterrupt: () => void = () => {
+    throw new Error("the kernel waits for an interrupt that nothing will send");
+  };
   /** Devices answering port I/O and memory accesses (peek/poke) before the defaults. */
   ports: Device[] = [];
   mmio: Device[] = [];
@@ -139,6 +146,13 @@ export class Machine {
     else this.memory.writeUint(address, size, value);
   }
 
+  private takeInterrupts(out: number): void {
+    const bitmap = new Uint8Array(32);
+    for (const v of this.pendingVectors) bitmap[v >> 3] |= 1 << (v & 7);
+    this.pendingVectors.clear();
+    this.linear().set(bitmap, out);
+  }
+
   private primitives(): Record<string, (...args: never[]) => unknown> {
     const m = this.memory;
     const n = (v: bigint) => Number(v);
@@ -167,6 +181,9 @@ export class Machine {
       invalidatePage: () => undefined,
       loadIdt: (table: number, limit: number) => (this.idt = { table, limit }),
       isrStub: (vector: number) => BigInt(IMAGE_START + 0x1000 + vector * 16),
+      takeInterrupts: (out: number) => this.takeInterrupts(out),
+      setInterruptAck: (eoiRegister: bigint, picBase: number) => (this.interruptAck = { eoiRegister, picBase }),
+      waitForInterrupt: () => this.onWaitForInterrupt(),
       imageStart: () => BigInt(IMAGE_START),
       imageEnd: () => BigInt(IMAGE_END),
       linearBase: () => LINEAR_BASE,

@@ -38,7 +38,7 @@ for (const machine of ["pc", "q35"]) {
     this.timeout(TIMEOUT * 2);
     const opts: MachineOptions = { ...DEFAULT_MACHINE, machine, cmdline: ["log=debug", "test"], extra: EXTRA_DEVICES };
 
-    it("lists the PCI functions QEMU was started with, BAR sizes included", async () => {
+    it("lists the PCI functions QEMU was started with (BAR sizes included), calibrates the TSC and takes interrupts", async () => {
       const expected = (await queryPci(opts)).map(fromQemu).sort();
       const r = await boot(opts, TIMEOUT);
       assert.equal(r.status, STATUS_TEST_PASSED, r.serial);
@@ -53,6 +53,12 @@ for (const machine of ["pc", "q35"]) {
       // Under TCG on a loaded host both measurements jitter by a few percent.
       assert.ok(Math.abs(hpet - pit) / hpet < 0.1, `HPET ${hpet} MHz and PIT ${pit} MHz agree within 10%`);
       console.log(`      ${machine}: TSC ${hpet} MHz by the HPET, ${pit} MHz by the PIT`);
+      // Interrupts end to end: the APIC timer wakes the halted CPU, and IRQ 0 comes through the I/O APIC at GSI 2.
+      const woke = /local APIC timer at \d+ MHz; a 10 ms one-shot woke the CPU after (\d+\.\d) ms/.exec(r.serial);
+      assert.ok(woke, "the APIC timer one-shot fired");
+      assert.ok(Number(woke[1]) >= 9.9 && Number(woke[1]) < 20, `a 10 ms sleep took ${woke[1]} ms`);
+      assert.match(r.serial, /PIT IRQ 0 arrived at vector 34 after \d+\.\d ms/);
+      console.log(`      ${machine}: a 10 ms APIC timer sleep took ${woke[1]} ms`);
     });
 
     // QEMU traces a guest's poweroff request (cause 6, guest shutdown); with

@@ -133,6 +133,10 @@ u64 Z_hwZ_readCr(struct Z_hw_instance_t *hw, u32 which) { (void)hw; return which
 void Z_hwZ_invalidatePage(struct Z_hw_instance_t *hw, u64 address) { (void)hw; (void)address; }
 void Z_hwZ_loadIdt(struct Z_hw_instance_t *hw, u32 table, u32 limit) { (void)hw; (void)table; (void)limit; }
 u64 Z_hwZ_isrStub(struct Z_hw_instance_t *hw, u32 vector) { (void)hw; return IMAGE_START + vector * 16; }
+/* No device interrupts on the hosted kernel: nothing is ever pending. */
+void Z_hwZ_takeInterrupts(struct Z_hw_instance_t *hw, u32 out) { (void)hw; memset(linear(out, 32), 0, 32); }
+void Z_hwZ_setInterruptAck(struct Z_hw_instance_t *hw, u64 eoi_register, u32 pic_base) { (void)hw; (void)eoi_register; (void)pic_base; }
+void Z_hwZ_waitForInterrupt(struct Z_hw_instance_t *hw) { (void)hw; finish(1); }
 u64 Z_hwZ_imageStart(struct Z_hw_instance_t *hw) { (void)hw; return IMAGE_START; }
 u64 Z_hwZ_imageEnd(struct Z_hw_instance_t *hw) { (void)hw; return IMAGE_END; }
 u64 Z_hwZ_linearBase(struct Z_hw_instance_t *hw) { (void)hw; return (u64)(uintptr_t)kernel.w2c_memory.data; }
