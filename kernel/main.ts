@@ -30,6 +30,7 @@ import { poweroff } from "./power/poweroff";
 import { reboot } from "./power/reboot";
 import { initInterrupts } from "./arch/interrupts";
 import { checkInterrupts } from "./arch/interrupt-check";
+import { initWallClock } from "./time/rtc";
 
 export const VERSION = "0.1.0";
 
@@ -51,6 +52,7 @@ export function kmain(magic: u32, bootInfo: u64, entryTsc: u64): void {
   initMemory(boot);
   const acpi = initAcpi(boot.rsdp, cmdline.has("acpidump"));
   calibrateTscWithHpet(acpi.hpet);
+  initWallClock(acpi.fadt != null ? acpi.fadt!.century : 0);
   initPci(acpi.ecam);
   initInterrupts(acpi.madt);
   checkInterrupts();
@@ -174,3 +176,4 @@ export function onException(frame: u64): void {
 // functions the kernel uses.
 export { allocFrames, freeFrames, freeFrameCount } from "./mem/frames";
 export { translate } from "./mem/paging";
+export { wallClockNanos } from "./time/rtc";

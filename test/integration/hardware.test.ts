@@ -38,7 +38,7 @@ for (const machine of ["pc", "q35"]) {
     this.timeout(TIMEOUT * 2);
     const opts: MachineOptions = { ...DEFAULT_MACHINE, machine, cmdline: ["log=debug", "test"], extra: EXTRA_DEVICES };
 
-    it("lists the PCI functions QEMU was started with (BAR sizes included), calibrates the TSC and takes interrupts", async () => {
+    it("lists the PCI functions QEMU was started with (BAR sizes included), calibrates the TSC, takes interrupts and reads the RTC", async () => {
       const expected = (await queryPci(opts)).map(fromQemu).sort();
       const r = await boot(opts, TIMEOUT);
       assert.equal(r.status, STATUS_TEST_PASSED, r.serial);
@@ -59,6 +59,12 @@ for (const machine of ["pc", "q35"]) {
       assert.ok(Number(woke[1]) >= 9.9 && Number(woke[1]) < 20, `a 10 ms sleep took ${woke[1]} ms`);
       assert.match(r.serial, /PIT IRQ 0 arrived at vector 34 after \d+\.\d ms/);
       console.log(`      ${machine}: a 10 ms APIC timer sleep took ${woke[1]} ms`);
+      // QEMU's RTC starts at the host's UTC time.
+      const clock = /wall clock: (\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d) UTC/.exec(r.serial);
+      assert.ok(clock, "the wall clock is read");
+      const [y, mo, d, h, mi, se] = clock.slice(1).map(Number);
+      const skew = Math.abs(Date.UTC(y, mo - 1, d, h, mi, se) - (Date.now() - r.seconds * 1000));
+      assert.ok(skew < 10_000, `the RTC is ${skew} ms off the host's clock`);
     });
 
     // QEMU traces a guest's poweroff request (cause 6, guest shutdown); with
