@@ -25,6 +25,11 @@ export class CodeBuffer {
     this.length++;
   }
 
+  emit2(a: i32, b: i32): void {
+    this.emit(a);
+    this.emit(b);
+  }
+
   /** Drops the words from `length` on. */
   truncate(length: u32): void {
     this.length = length;

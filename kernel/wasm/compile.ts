@@ -828,6 +828,19 @@ export class FunctionCompiler {
       this.emit(offset);
       this.v.popExpect(t);
       this.v.popExpect(I32);
+    } else if (code == 0x28 && this.topJustComputed() && this.code.get(this.lastStart) == op.OP_I32_ADD_SHIFTED) {
+      // An indexed address then i32.load: one instruction.
+      const base = this.code.get(this.lastStart + 1);
+      const index = this.code.get(this.lastStart + 2);
+      const shift = this.code.get(this.lastStart + 3);
+      this.replaceLast();
+      this.code.emit(op.OP_I32_LOAD_INDEXED);
+      this.code.emit(base);
+      this.code.emit2(index, shift);
+      this.code.emit2(offset, this.home(this.v.height - 1));
+      this.v.popExpect(I32);
+      this.v.push(t);
+      this.resultInPlace();
     } else {
       this.emit2(code, this.operand(0));
       this.emit2(offset, this.home(this.v.height - 1));

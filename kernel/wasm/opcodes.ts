@@ -72,6 +72,8 @@ export const OP_I32_BINARY_CONST = 0xd3;
 export const OP_BR_IF_COMPARE_CONST = 0xf2;
 /** [a, b, shift, result]: a + (b << shift), an i32.shl by a constant followed by i32.add (array indexing). */
 export const OP_I32_ADD_SHIFTED = 0xdc;
+/** [a, b, shift, offset, result]: i32.load from a + (b << shift), an OP_I32_ADD_SHIFTED address absorbed. */
+export const OP_I32_LOAD_INDEXED = 0xdd;
 /** The 0xFC group: 0xE0 + subcode. */
 export const OP_PREFIX_FC = 0xe0;
 /** [data index, destination, source, length] */
