@@ -35,7 +35,7 @@ KERNEL_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,boot/linker.ld -Wl,-z,max-pag
 need = @command -v $(1) >/dev/null 2>&1 || { echo "error: '$(1)' not found; install the Debian package $(2) (or run scripts/install-deps.sh)" >&2; exit 1; }
 
 .PHONY: all kernel iso clean
-all: iso hosted
+all: iso hosted engine engine-native
 kernel: $(OUT)/atoll.elf
 iso: $(OUT)/atoll.iso
 

@@ -31,7 +31,14 @@ const roots = opts.only.length > 0 ? opts.only : ["test"];
 const files = roots.flatMap((r) => (statSync(r).isDirectory() ? findTests(r) : [r]));
 const mocha = new Mocha({ reporter: "spec", timeout: 120_000, grep: opts.grep });
 for (const f of files) mocha.addFile(f);
-await mocha.loadFilesAsync();
+try {
+  await mocha.loadFilesAsync();
+} catch (e) {
+  // A suite that cannot even load counts as a failure, not as nothing.
+  console.error("a test file failed to load:", e);
+  console.log("0 passed, 1 failed");
+  process.exit(1);
+}
 let passed = 0;
 let failed = 0;
 const runner = mocha.run(() => {
