@@ -73,6 +73,16 @@ u64 Z_hwZ_rdtsc(struct Z_hw_instance_t* hw) {
   return ((u64)hi << 32) | lo;
 }
 
+u32 Z_hwZ_rdrand(struct Z_hw_instance_t* hw, u32 seed, u32 out) {
+  (void)hw;
+  u64 value;
+  u8 ok;
+  if (seed) __asm__ volatile("rdseed %0; setc %1" : "=r"(value), "=qm"(ok));
+  else __asm__ volatile("rdrand %0; setc %1" : "=r"(value), "=qm"(ok));
+  if (ok) *(u64*)linear(out, 8) = value;
+  return ok;
+}
+
 void Z_hwZ_cpuid(struct Z_hw_instance_t* hw, u32 leaf, u32 subleaf, u32 out) {
   (void)hw;
   u32* regs = linear(out, 16);

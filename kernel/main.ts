@@ -31,6 +31,7 @@ import { reboot } from "./power/reboot";
 import { initInterrupts } from "./arch/interrupts";
 import { checkInterrupts } from "./arch/interrupt-check";
 import { initWallClock } from "./time/rtc";
+import { initRandom } from "./random/generator";
 
 export const VERSION = "0.1.0";
 
@@ -53,6 +54,7 @@ export function kmain(magic: u32, bootInfo: u64, entryTsc: u64): void {
   const acpi = initAcpi(boot.rsdp, cmdline.has("acpidump"));
   calibrateTscWithHpet(acpi.hpet);
   initWallClock(acpi.fadt != null ? acpi.fadt!.century : 0);
+  initRandom();
   initPci(acpi.ecam);
   initInterrupts(acpi.madt);
   checkInterrupts();
@@ -177,3 +179,6 @@ export function onException(frame: u64): void {
 export { allocFrames, freeFrames, freeFrameCount } from "./mem/frames";
 export { translate } from "./mem/paging";
 export { wallClockNanos } from "./time/rtc";
+export { chacha20Block } from "./random/chacha20";
+export { randomFill } from "./random/generator";
+export { randomScratch } from "./random/scratch";

@@ -29,6 +29,8 @@
 @external("hw", "physRead") export declare function physRead(dst: usize, address: u64, length: u32): void;
 
 @external("hw", "rdtsc") export declare function rdtsc(): u64;
+/** RDSEED (`seed`) or RDRAND: stores 8 random bytes at `out`; false when the CPU had none ready. */
+@external("hw", "rdrand") export declare function rdrand(seed: bool, out: usize): bool;
 /** Runs CPUID and stores eax, ebx, ecx, edx at `out` (16 bytes). */
 @external("hw", "cpuid") export declare function cpuid(leaf: u32, subleaf: u32, out: usize): void;
 /** Reads control register 0, 2, 3 or 4. */

@@ -66,6 +66,8 @@ export class Machine {
   onWaitForInterrupt: () => void = () => {
     throw new Error("the kernel waits for an interrupt that nothing will send");
   };
+  /** When set, CPUID offers RDRAND and RDSEED and they return these values (null: not ready). */
+  hardwareRandom: (() => bigint | null) | null = null;
   /** Devices answering port I/O and memory accesses (peek/poke) before the defaults. */
   ports: Device[] = [];
   mmio: Device[] = [];
@@ -176,6 +178,7 @@ export class Machine {
       physWrite: (a: bigint, src: number, len: number) => m.write(n(a), this.linear().slice(src, src + len)),
       physRead: (dst: number, a: bigint, len: number) => this.linear().set(m.read(n(a), len), dst),
       rdtsc: () => (this.tsc += TSC_PER_READ),
+      rdrand: (_seed: number, out: number) => this.rdrand(out),
       cpuid: (leaf: number, _sub: number, out: number) => this.cpuid(leaf >>> 0, out),
       readCr: (which: number) => (which === 3 ? BigInt(PML4) : which === 2 ? this.cr2 : 0n),
       invalidatePage: () => undefined,
@@ -193,12 +196,24 @@ export class Machine {
     };
   }
 
+  private rdrand(out: number): number {
+    const value = this.hardwareRandom?.() ?? null;
+    if (value === null) return 0;
+    new DataView(this.kernel.memory.buffer).setBigUint64(out, value, true);
+    return 1;
+  }
+
   // Leaf 0x80000000 reports no brand string, so the kernel falls back to the
   // vendor of leaf 0: "AtollSimCPU!" split over ebx, edx, ecx.
   private cpuid(leaf: number, out: number): void {
     const regs = new DataView(this.kernel.memory.buffer, out, 16);
     const vendor = Buffer.from("AtollSimCPU!");
-    const words = leaf === 0 ? [1, vendor.readUInt32LE(0), vendor.readUInt32LE(8), vendor.readUInt32LE(4)] : [leaf === 0x80000000 ? 0x80000000 : 0, 0, 0, 0];
+    const random = this.hardwareRandom !== null;
+    const words =
+      leaf === 0 ? [7, vendor.readUInt32LE(0), vendor.readUInt32LE(8), vendor.readUInt32LE(4)]
+      : leaf === 1 ? [0, 0, random ? 1 << 30 : 0, 0]
+      : leaf === 7 ? [0, random ? 1 << 18 : 0, 0, 0]
+      : [leaf === 0x80000000 ? 0x80000000 : 0, 0, 0, 0];
     words.forEach((w, i) => regs.setUint32(i * 4, w >>> 0, true));
   }
 }

@@ -36,9 +36,11 @@ function fromKernel(line: string): string | null {
 for (const machine of ["pc", "q35"]) {
   describe(`hardware on QEMU -machine ${machine} (integration)`, function () {
     this.timeout(TIMEOUT * 2);
-    const opts: MachineOptions = { ...DEFAULT_MACHINE, machine, cmdline: ["log=debug", "test"], extra: EXTRA_DEVICES };
+    // q35 gets QEMU's "max" CPU, which has RDRAND under TCG; pc keeps qemu64, which has neither RDRAND nor RDSEED.
+    const cpu = machine === "q35" ? ["-cpu", "max"] : [];
+    const opts: MachineOptions = { ...DEFAULT_MACHINE, machine, cmdline: ["log=debug", "test"], extra: [...EXTRA_DEVICES, ...cpu] };
 
-    it("lists the PCI functions QEMU was started with (BAR sizes included), calibrates the TSC, takes interrupts and reads the RTC", async () => {
+    it("lists the PCI functions QEMU was started with (BAR sizes included), calibrates the TSC, takes interrupts, reads the RTC and seeds the generator", async () => {
       const expected = (await queryPci(opts)).map(fromQemu).sort();
       const r = await boot(opts, TIMEOUT);
       assert.equal(r.status, STATUS_TEST_PASSED, r.serial);
@@ -65,6 +67,7 @@ for (const machine of ["pc", "q35"]) {
       const [y, mo, d, h, mi, se] = clock.slice(1).map(Number);
       const skew = Math.abs(Date.UTC(y, mo - 1, d, h, mi, se) - (Date.now() - r.seconds * 1000));
       assert.ok(skew < 10_000, `the RTC is ${skew} ms off the host's clock`);
+      assert.match(r.serial, machine === "q35" ? /random: ChaCha20 generator seeded from RDRAND/ : /random: ChaCha20 generator seeded from TSC jitter/);
     });
 
     // QEMU traces a guest's poweroff request (cause 6, guest shutdown); with

@@ -133,6 +133,8 @@ u64 Z_hwZ_readCr(struct Z_hw_instance_t *hw, u32 which) { (void)hw; return which
 void Z_hwZ_invalidatePage(struct Z_hw_instance_t *hw, u64 address) { (void)hw; (void)address; }
 void Z_hwZ_loadIdt(struct Z_hw_instance_t *hw, u32 table, u32 limit) { (void)hw; (void)table; (void)limit; }
 u64 Z_hwZ_isrStub(struct Z_hw_instance_t *hw, u32 vector) { (void)hw; return IMAGE_START + vector * 16; }
+/* Like a CPU without RDRAND: the kernel falls back to TSC jitter. */
+u32 Z_hwZ_rdrand(struct Z_hw_instance_t *hw, u32 seed, u32 out) { (void)hw; (void)seed; (void)out; return 0; }
 /* No device interrupts on the hosted kernel: nothing is ever pending. */
 void Z_hwZ_takeInterrupts(struct Z_hw_instance_t *hw, u32 out) { (void)hw; memset(linear(out, 32), 0, 32); }
 void Z_hwZ_setInterruptAck(struct Z_hw_instance_t *hw, u64 eoi_register, u32 pic_base) { (void)hw; (void)eoi_register; (void)pic_base; }
