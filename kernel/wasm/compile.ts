@@ -10,6 +10,7 @@
 import { CodeBuffer } from "./codebuffer";
 import { FuncBody, Module } from "./module";
 import * as op from "./opcodes";
+import { Peephole, constantForm } from "./peephole";
 import { Reader } from "./reader";
 import { F32, F64, FUNCREF, I32, I64, UNKNOWN, V128, isRefType } from "./types";
 import { ControlFrame, Validator } from "./validate";
@@ -91,19 +92,11 @@ export class FunctionCompiler {
   /** Per stack height: the byte offset of the local whose value is pending there, or CANONICAL. */
   pending: i32[] = [];
   pendingCount: i32 = 0;
-  // The last instruction that computed a value into its own slot, so that a
-  // following local.set or branch can take the value straight from it.
-  instructionStart: i32 = 0;
-  lastStart: i32 = -1;
-  lastEnd: i32 = -1;
-  /** Where the instruction before the last one started and ended. */
-  previousStart: i32 = -1;
-  previousEnd: i32 = -1;
-  lastResultWord: i32 = -1;
-  lastHeight: i32 = -1;
+  peep: Peephole;
 
   constructor(public m: Module, public r: Reader, public code: CodeBuffer) {
     this.v = new Validator(r);
+    this.peep = new Peephole(code);
   }
 
   /** Compiles the body of function `index`; the reader spans exactly the body. */
@@ -200,78 +193,18 @@ export class FunctionCompiler {
   private resultInPlace(resultWord: i32 = -1): void {
     if (!this.live) return;
     this.setPending(this.v.height - 1, CANONICAL);
-    this.previousStart = this.lastStart;
-    this.previousEnd = this.lastEnd;
-    this.lastStart = this.instructionStart;
-    this.lastEnd = <i32>this.code.length;
-    this.lastResultWord = resultWord >= 0 ? resultWord : this.lastEnd - 1;
-    this.lastHeight = this.v.height - 1;
+    this.peep.computed(this.v.height - 1, resultWord);
   }
 
   /** True when the value on top was computed by the instruction just emitted, into its own slot. */
   private topJustComputed(): bool {
     const top = this.v.height - 1;
-    return this.live && this.lastEnd == <i32>this.code.length && this.lastHeight == top && this.slot(top) == this.home(top);
-  }
-
-  /** Removes the instruction just emitted, so that the current one can absorb it. */
-  private replaceLast(): void {
-    this.code.truncate(this.lastStart);
-    this.instructionStart = this.lastStart;
-    this.lastStart = this.previousStart;
-    this.lastEnd = this.previousEnd;
+    return this.live && this.peep.justComputed(top) && this.slot(top) == this.home(top);
   }
 
   /** True when the condition on top is an i32 test just emitted, which a branch can absorb. */
   private conditionFusable(): bool {
-    if (!this.topJustComputed()) return false;
-    const c = this.code.get(this.lastStart);
-    return c >= 0x45 && c <= 0x4f;
-  }
-
-  /**
-   * Rewrites the i32 test just emitted into a compare-and-branch taken when
-   * the test holds (or, with `invert`, when it fails), and emits the target.
-   */
-  private fuseBranch(invert: bool, frame: ControlFrame | null): void {
-    const start = this.lastStart;
-    const c = this.code.get(start);
-    if (c == 0x45) {
-      const a = this.code.get(start + 1);
-      this.code.set(start, invert ? op.OP_BR_IF : op.OP_BR_IF_EQZ);
-      this.code.truncate(start + 2);
-      if (!invert) this.code.emit(a);
-    } else if (this.comparesWithConstant()) {
-      // i32.const then the comparison: the constant becomes an immediate.
-      const a = this.code.get(start + 1);
-      const from = this.previousStart;
-      const constant = this.code.get(from + 2);
-      const test = invert ? invertComparison(c) : c;
-      this.code.truncate(from);
-      this.code.emit(op.OP_BR_IF_COMPARE_CONST + test - 0x46);
-      this.code.emit(a);
-      this.code.emit(constant);
-    } else {
-      const test = invert ? invertComparison(c) : c;
-      this.code.set(start, op.OP_BR_IF_COMPARE + test - 0x46);
-      this.code.truncate(start + 3);
-    }
-    this.lastEnd = -1;
-    if (frame !== null) this.emitTarget(frame);
-  }
-
-  /** True when the comparison just emitted reads, as its second operand, an i32.const emitted right before it. */
-  private comparesWithConstant(): bool {
-    const from = this.previousStart;
-    if (from < 0 || this.previousEnd != this.lastStart || this.code.get(from) != op.OP_I32_CONST) return false;
-    const constantSlot = this.code.get(from + 1);
-    return this.code.get(this.lastStart + 2) == constantSlot && this.code.get(this.lastStart + 1) != constantSlot;
-  }
-
-  /** Forgets the last computed value: code emitted from here on may be reached by a jump. */
-  private label(): void {
-    this.lastEnd = -1;
-    this.previousEnd = -1;
+    return this.topJustComputed() && this.peep.lastIsTest();
   }
 
   private pendingOn(local: i32): bool {
@@ -302,7 +235,7 @@ export class FunctionCompiler {
   private instruction(): void {
     const code = <u32>this.r.u8();
     if (this.r.failed) return;
-    this.instructionStart = <i32>this.code.length;
+    this.peep.begin();
     if (code >= <u32>op.OP_FIRST_NUMERIC && code <= <u32>op.OP_LAST_NUMERIC) {
       this.numeric(code, numericSignature(code));
       return;
@@ -331,20 +264,20 @@ export class FunctionCompiler {
   private numeric(code: u32, sig: StaticArray<u8>): void {
     const inputs = sig[1] != 0 ? 2 : 1;
     const withConstant = constantForm(code);
-    const last = this.topJustComputed() ? this.code.get(this.lastStart) : -1;
+    const last = this.topJustComputed() ? this.peep.last(0) : -1;
     if (withConstant >= 0 && last == op.OP_I32_CONST) {
       // i32.const then the operation: the constant becomes an immediate.
-      const constant = this.code.get(this.lastStart + 2);
-      this.replaceLast();
+      const constant = this.peep.last(2);
+      this.peep.replaceLast();
       this.code.emit(withConstant);
       this.code.emit(this.operand(1));
       this.code.emit(constant);
       this.code.emit(this.home(this.v.height - 2));
     } else if (code == 0x6a && last == op.OP_I32_BINARY_CONST + 6) {
       // A shift by a constant then an addition: one instruction.
-      const shifted = this.code.get(this.lastStart + 1);
-      const shift = this.code.get(this.lastStart + 2);
-      this.replaceLast();
+      const shifted = this.peep.last(1);
+      const shift = this.peep.last(2);
+      this.peep.replaceLast();
       this.code.emit(op.OP_I32_ADD_SHIFTED);
       this.code.emit(this.operand(1));
       this.code.emit(shifted);
@@ -428,10 +361,10 @@ export class FunctionCompiler {
     if (code == LOOP) {
       // Backward branches land here; nothing before may be fused with what follows.
       frame.loopStart = this.code.offset;
-      this.label();
+      this.peep.label();
     } else if (code == IF) {
-      if (fusable && this.lastEnd == <i32>this.code.length) {
-        this.fuseBranch(true, null);
+      if (fusable && this.peep.lastEndsHere()) {
+        this.peep.fuseBranch(true);
       } else {
         this.code.emit(op.OP_BR_UNLESS);
         this.code.emit(condition);
@@ -448,7 +381,7 @@ export class FunctionCompiler {
       return;
     }
     this.settleAll();
-    this.label();
+    this.peep.label();
     this.v.popAll(frame.results);
     if (this.v.height != frame.height) this.v.error("type mismatch");
     if (this.live) this.emitJump(op.OP_BR, frame);
@@ -469,7 +402,7 @@ export class FunctionCompiler {
 
   private endBlock(): void {
     this.settleAll();
-    this.label();
+    this.peep.label();
     const frame = this.v.popFrame();
     if (frame.opcode == IF && !sameTypes(frame.params, frame.results)) this.v.error("type mismatch");
     const here = this.code.offset;
@@ -546,8 +479,9 @@ export class FunctionCompiler {
     const fusable = this.conditionFusable();
     this.v.popExpect(I32);
     this.settleAll();
-    if (this.live && fusable && this.lastEnd == <i32>this.code.length && !this.needsMove(frame, this.v.height)) {
-      this.fuseBranch(false, frame);
+    if (this.live && fusable && this.peep.lastEndsHere() && !this.needsMove(frame, this.v.height)) {
+      this.peep.fuseBranch(false);
+      this.emitTarget(frame);
     } else if (this.live) {
       const moves = this.needsMove(frame, this.v.height);
       this.code.emit(moves ? op.OP_BR_IF_MOVE : op.OP_BR_IF);
@@ -697,8 +631,7 @@ export class FunctionCompiler {
     if (this.r.failed) return;
     if (retarget) {
       // The instruction that computed the value writes the local directly.
-      this.code.set(this.lastResultWord, slot);
-      this.lastEnd = -1;
+      this.peep.retargetLast(slot);
     } else {
       // Values read from this local earlier must keep the old value.
       this.settle(top, slot);
@@ -828,12 +761,12 @@ export class FunctionCompiler {
       this.emit(offset);
       this.v.popExpect(t);
       this.v.popExpect(I32);
-    } else if (code == 0x28 && this.topJustComputed() && this.code.get(this.lastStart) == op.OP_I32_ADD_SHIFTED) {
+    } else if (code == 0x28 && this.topJustComputed() && this.peep.last(0) == op.OP_I32_ADD_SHIFTED) {
       // An indexed address then i32.load: one instruction.
-      const base = this.code.get(this.lastStart + 1);
-      const index = this.code.get(this.lastStart + 2);
-      const shift = this.code.get(this.lastStart + 3);
-      this.replaceLast();
+      const base = this.peep.last(1);
+      const index = this.peep.last(2);
+      const shift = this.peep.last(3);
+      this.peep.replaceLast();
       this.code.emit(op.OP_I32_LOAD_INDEXED);
       this.code.emit(base);
       this.code.emit2(index, shift);
@@ -969,38 +902,6 @@ export class FunctionCompiler {
       this.bulk3(t);
     }
   }
-}
-
-/** The opcode of i32 operation `code` with a constant second operand, or -1 when there is none. */
-function constantForm(code: u32): i32 {
-  switch (code) {
-    case 0x6a: return op.OP_I32_BINARY_CONST; // add
-    case 0x6b: return op.OP_I32_BINARY_CONST + 1; // sub
-    case 0x6c: return op.OP_I32_BINARY_CONST + 2; // mul
-    case 0x71: return op.OP_I32_BINARY_CONST + 3; // and
-    case 0x72: return op.OP_I32_BINARY_CONST + 4; // or
-    case 0x73: return op.OP_I32_BINARY_CONST + 5; // xor
-    case 0x74: return op.OP_I32_BINARY_CONST + 6; // shl
-    case 0x75: return op.OP_I32_BINARY_CONST + 7; // shr_s
-    case 0x76: return op.OP_I32_BINARY_CONST + 8; // shr_u
-  }
-  return -1;
-}
-
-/** The i32 comparison that holds exactly when `c` (0x46..0x4F) does not. */
-function invertComparison(c: i32): i32 {
-  switch (c) {
-    case 0x46: return 0x47; // eq / ne
-    case 0x47: return 0x46;
-    case 0x48: return 0x4e; // lt_s / ge_s
-    case 0x4e: return 0x48;
-    case 0x49: return 0x4f; // lt_u / ge_u
-    case 0x4f: return 0x49;
-    case 0x4a: return 0x4c; // gt_s / le_s
-    case 0x4c: return 0x4a;
-    case 0x4b: return 0x4d; // gt_u / le_u
-  }
-  return 0x4b; // le_u / gt_u
 }
 
 function sameTypes(a: u8[], b: u8[]): bool {

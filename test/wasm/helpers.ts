@@ -49,12 +49,12 @@ export function specScriptTests(run: (script: string) => ScriptResult): string[]
 }
 
 /** Assembles a module in the text format; names are kept in the name section. */
-export function wat(source: string, features: Record<string, boolean> = {}): Uint8Array {
+export function wat(source: string, features: Record<string, boolean> = {}): Uint8Array<ArrayBuffer> {
   const parsed = wabt.parseWat("test.wat", source, features);
   try {
     parsed.resolveNames();
     parsed.validate();
-    return parsed.toBinary({ write_debug_names: true }).buffer;
+    return new Uint8Array(parsed.toBinary({ write_debug_names: true }).buffer);
   } finally {
     parsed.destroy();
   }

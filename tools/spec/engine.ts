@@ -55,6 +55,8 @@ let compiled: WebAssembly.Module | null = null;
 export class Engine {
   private exports: any;
   private hosts: { spec: HostFunctionSpec }[] = [];
+  /** Result types of the function each thread runs. */
+  private resultTypes = new Map<number, string[]>();
 
   constructor() {
     compiled ??= new WebAssembly.Module(readFileSync(ENGINE_WASM));
@@ -194,7 +196,9 @@ export class Engine {
   start(instance: number, name: string, args: bigint[]): number {
     const argsPtr = this.slots(args);
     try {
-      return this.withStrings([name], (p, n) => this.exports.threadStart(instance, p, n, argsPtr));
+      const thread = this.withStrings([name], (p, n) => this.exports.threadStart(instance, p, n, argsPtr));
+      this.resultTypes.set(thread, this.signature(instance, name)!.results);
+      return thread;
     } finally {
       this.exports.free(argsPtr);
     }
@@ -204,10 +208,12 @@ export class Engine {
     return this.exports.threadRun(thread, fuel);
   }
 
-  results(thread: number, count: number): bigint[] {
-    const out: bigint[] = [];
-    for (let i = 0; i < count; i++) out.push(BigInt.asUintN(64, this.exports.threadResult(thread, i)));
-    return out;
+  /** The results of a finished thread; 32-bit values are taken from the low half of their slot. */
+  results(thread: number): bigint[] {
+    return (this.resultTypes.get(thread) ?? []).map((type, i) => {
+      const bits = BigInt.asUintN(64, this.exports.threadResult(thread, i));
+      return type === "i32" || type === "f32" ? bits & 0xffffffffn : bits;
+    });
   }
 
   trapMessage(thread: number): string {
@@ -223,17 +229,17 @@ export class Engine {
 
   freeThread(thread: number): void {
     this.exports.threadFree(thread);
+    this.resultTypes.delete(thread);
   }
 
   /** Calls an export to completion; returns its results or throws EngineError("trap"). */
   invoke(instance: number, name: string, args: bigint[]): bigint[] {
-    const count = this.withStrings([name], (p, n) => this.exports.resultCount(instance, p, n));
     const thread = this.start(instance, name, args);
     try {
       const status = this.run(thread);
       if (status === THREAD_TRAPPED) throw new EngineError(this.trapMessage(thread), "trap");
       if (status !== THREAD_DONE) throw new Error(`thread stopped with status ${status}`);
-      return this.results(thread, count);
+      return this.results(thread);
     } finally {
       this.freeThread(thread);
     }
