@@ -12,7 +12,7 @@ import { FuncBody, Module } from "./module";
 import * as op from "./opcodes";
 import { Peephole, constantForm } from "./peephole";
 import { Reader } from "./reader";
-import { F32, F64, FUNCREF, I32, I64, UNKNOWN, V128, isRefType } from "./types";
+import { F32, F64, FUNCREF, I32, I64, UNKNOWN, isRefType, readRefType, readValType } from "./types";
 import { ControlFrame, Validator } from "./validate";
 
 const BLOCK: u8 = 0x02;
@@ -124,7 +124,7 @@ export class FunctionCompiler {
     let total: u64 = this.locals.length;
     for (let g: u32 = 0; g < groups && !this.r.failed; g++) {
       const count = this.r.u32();
-      const t = this.valType();
+      const t = readValType(this.r);
       total += count;
       if (total > 50000) {
         this.r.fail("too many locals");
@@ -133,19 +133,6 @@ export class FunctionCompiler {
       for (let i: u32 = 0; i < count; i++) this.locals.push(t);
     }
     return !this.r.failed;
-  }
-
-  valType(): u8 {
-    const t = this.r.u8();
-    if (t == V128) this.r.fail("unsupported feature: SIMD");
-    else if (t != I32 && t != I64 && t != F32 && t != F64 && !isRefType(t)) this.r.fail("malformed value type");
-    return t;
-  }
-
-  private refType(): u8 {
-    const t = this.r.u8();
-    if (!isRefType(t)) this.r.fail("malformed reference type");
-    return t;
   }
 
   /** True when the current instruction can execute, so code must be emitted for it. */
@@ -298,7 +285,7 @@ export class FunctionCompiler {
     if ((first & 0xc0) == 0x40) {
       // A single value type (one byte, negative as s33).
       this.r.pos--;
-      const t = this.valType();
+      const t = readValType(this.r);
       return new ControlFrame(0, NO_TYPES, [t], 0);
     }
     this.r.pos--;
@@ -606,7 +593,7 @@ export class FunctionCompiler {
       this.r.fail("invalid result arity");
       return;
     }
-    const t = this.valType();
+    const t = readValType(this.r);
     if (!this.r.failed) this.select(t);
   }
 
@@ -785,7 +772,7 @@ export class FunctionCompiler {
 
   private reference(code: u32): void {
     if (code == 0xd0) {
-      const t = this.refType();
+      const t = readRefType(this.r);
       this.v.push(t);
       this.emit2(op.OP_REF_NULL, this.home(this.v.height - 1));
       this.resultInPlace();

@@ -12,7 +12,7 @@ import {
 import { Reader } from "./reader";
 import {
   EXTERN_FUNC, EXTERN_GLOBAL, EXTERN_MEMORY, EXTERN_TABLE, F32, F64, FUNCREF, FuncType, GlobalType, I32, I64,
-  Limits as SizeLimits, MAX_PAGES, TableType, V128, isRefType,
+  Limits as SizeLimits, MAX_PAGES, TableType, readRefType, readValType,
 } from "./types";
 
 export class DecodeResult {
@@ -169,17 +169,10 @@ class Decoder {
     }
   }
 
-  private valType(r: Reader): u8 {
-    const t = r.u8();
-    if (t == V128) r.fail("unsupported feature: SIMD");
-    else if (t != I32 && t != I64 && t != F32 && t != F64 && !isRefType(t)) r.fail("malformed value type");
-    return t;
-  }
-
   private valTypes(r: Reader): u8[] {
     const n = this.count(r);
     const types = new Array<u8>();
-    for (let i: u32 = 0; i < n && !r.failed; i++) types.push(this.valType(r));
+    for (let i: u32 = 0; i < n && !r.failed; i++) types.push(readValType(r));
     return types;
   }
 
@@ -211,8 +204,7 @@ class Decoder {
   }
 
   private tableType(r: Reader): TableType {
-    const t = r.u8();
-    if (!isRefType(t)) r.fail("malformed reference type");
+    const t = readRefType(r);
     return new TableType(t, this.limits(r, 0xffffffff, "table size"));
   }
 
@@ -221,7 +213,7 @@ class Decoder {
   }
 
   private globalType(r: Reader): GlobalType {
-    const t = this.valType(r);
+    const t = readValType(r);
     const mut = r.u8();
     if (mut > 1) r.fail("malformed mutability");
     return new GlobalType(t, mut == 1);
@@ -297,12 +289,7 @@ class Decoder {
       case 0x42: e.value = <u64>r.s64(); t = I64; break;
       case 0x43: e.value = r.f32bits(); t = F32; break;
       case 0x44: e.value = r.f64bits(); t = F64; break;
-      case 0xd0: {
-        e.kind = CONST_REF_NULL;
-        t = r.u8();
-        if (!isRefType(t)) r.fail("malformed reference type");
-        break;
-      }
+      case 0xd0: e.kind = CONST_REF_NULL; t = readRefType(r); break;
       case 0xd2: e = this.constRefFunc(r); t = FUNCREF; break;
       case 0x23: e = this.constGlobal(r); t = r.failed ? 0 : this.m.globals[e.index].valType; break;
       case 0x0b: r.fail("type mismatch"); return e;
@@ -423,8 +410,7 @@ class Decoder {
     const usesExprs = (flags & 4) != 0;
     if (!active || (flags & 2) != 0) {
       if (usesExprs) {
-        elemType = r.u8();
-        if (!r.failed && !isRefType(elemType)) r.fail("malformed reference type");
+        elemType = readRefType(r);
       } else if (r.u8() != 0 && !r.failed) {
         r.fail("malformed element kind");
       }

@@ -1,6 +1,7 @@
 // Value types, function types and the limits of tables and memories, as the
 // binary format encodes them. Value types keep their binary codes so that
 // decoding needs no translation.
+import { Reader } from "./reader";
 
 export const I32: u8 = 0x7f;
 export const I64: u8 = 0x7e;
@@ -18,6 +19,20 @@ export function isNumType(t: u8): bool {
 
 export function isRefType(t: u8): bool {
   return t == FUNCREF || t == EXTERNREF;
+}
+
+/** Reads a value type; SIMD's v128 is refused as an unsupported feature. */
+export function readValType(r: Reader): u8 {
+  const t = r.u8();
+  if (t == V128) r.fail("unsupported feature: SIMD");
+  else if (!isNumType(t) && !isRefType(t)) r.fail("malformed value type");
+  return t;
+}
+
+export function readRefType(r: Reader): u8 {
+  const t = r.u8();
+  if (!isRefType(t)) r.fail("malformed reference type");
+  return t;
 }
 
 export function typeName(t: u8): string {
