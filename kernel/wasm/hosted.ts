@@ -54,17 +54,17 @@ export function free(ptr: usize): void {
   heap.free(ptr);
 }
 
-/** Sets the limits of modules, instances and threads created from now on. */
+/** Sets the limits; they apply to what is loaded, created or grown from now on. */
 export function setLimits(
   moduleBytes: u32, memoryPages: u32, tableSize: u32, stackSlots: u32, callDepth: u32, totalPages: u32, totalElements: u32,
 ): void {
-  limits.maxTotalMemoryPages = totalPages;
-  limits.maxTotalTableElements = totalElements;
   limits.maxModuleBytes = moduleBytes;
   limits.maxMemoryPages = memoryPages;
   limits.maxTableSize = tableSize;
   limits.valueStackSlots = stackSlots;
   limits.maxCallDepth = callDepth;
+  limits.maxTotalMemoryPages = totalPages;
+  limits.maxTotalTableElements = totalElements;
 }
 
 /** Frees every module, instance and thread. */
