@@ -1,13 +1,15 @@
 // Engine benchmarks: each program of test/wasm/bench runs on atoll-run (the
 // engine through wasm2c + gcc), on Node's V8, and natively (gcc -O2), several
 // times; the table gives the best time of each and the ratio to native,
-// with geometric means. Build first: make -f kernel/wasm/engine.mk engine-bench-programs.
-import { spawnSync } from "node:child_process";
+// with geometric means. It builds what it needs first (make target
+// engine-bench-programs of kernel/wasm/engine.mk).
+import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ATOLL_RUN } from "./native.ts";
 
-const BENCH_OUT = resolve(import.meta.dirname, "../../out/engine/bench");
+const ROOT = resolve(import.meta.dirname, "../..");
+const BENCH_OUT = join(ROOT, "out/engine/bench");
 const RUNS = 5;
 
 /**
@@ -53,6 +55,8 @@ function timeV8(wasm: Uint8Array<ArrayBuffer>, n: number): Timing {
 function geomean(values: number[]): number {
   return Math.exp(values.reduce((s, v) => s + Math.log(v), 0) / values.length);
 }
+
+execFileSync("make", ["-s", "-f", "kernel/wasm/engine.mk", "engine-bench-programs"], { cwd: ROOT, stdio: "inherit" });
 
 const rows: string[] = [];
 const atollRatios: number[] = [];
