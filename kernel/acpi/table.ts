@@ -36,10 +36,6 @@ export class Table {
   u64(offset: u32): u64 {
     return this.read(offset, 8);
   }
-
-  oemId(): string {
-    return readText(this.address + 10, 6).trimEnd();
-  }
 }
 
 export function readText(address: u64, length: u32): string {

@@ -16,7 +16,7 @@ import { EOI, LocalApic } from "./apic";
 import { IoApicChip } from "./ioapic";
 import { PIC_VECTOR_BASE, remapAndMaskPics, setPicIrqMasked } from "./pic";
 
-export const FIRST_DEVICE_VECTOR: u32 = 32;
+const FIRST_DEVICE_VECTOR: u32 = 32;
 export const TIMER_VECTOR: u32 = 0xef;
 const LAST_GSI_VECTOR: u32 = TIMER_VECTOR - 1;
 const VECTORS = 256;

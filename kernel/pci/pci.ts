@@ -10,12 +10,6 @@ import { enumerate, hostBridgeAnswers } from "./enumerate";
 import { capabilityName, className } from "./names";
 import { PortConfig, portMechanismPresent } from "./ports";
 
-let devices: PciDevice[] = [];
-
-export function pciDevices(): PciDevice[] {
-  return devices;
-}
-
 function chooseMechanisms(ecam: EcamRegion[]): ConfigSpace[] {
   const spaces: ConfigSpace[] = [];
   for (let i = 0; i < ecam.length; i++) {
@@ -39,13 +33,14 @@ function describe(dev: PciDevice): string {
   return text;
 }
 
-export function initPci(ecam: EcamRegion[]): void {
+/** Finds and logs every PCI function; returns them for the interfaces that will hand them out. */
+export function initPci(ecam: EcamRegion[]): PciDevice[] {
+  const devices: PciDevice[] = [];
   const spaces = chooseMechanisms(ecam);
   if (spaces.length == 0) {
     log.warn("PCI: no configuration mechanism (no ECAM, ports 0xcf8/0xcfc do not answer); no PCI devices");
-    return;
+    return devices;
   }
-  devices = [];
   let through = "";
   for (let i = 0; i < spaces.length; i++) {
     const found = enumerate(spaces[i]);
@@ -54,4 +49,5 @@ export function initPci(ecam: EcamRegion[]): void {
   }
   for (let i = 0; i < devices.length; i++) log.debug(describe(devices[i]));
   log.info("PCI: " + devices.length.toString() + " functions through " + through);
+  return devices;
 }

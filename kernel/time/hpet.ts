@@ -24,7 +24,7 @@ const MAX_POLLS = 10_000_000;
 const STUCK_POLLS = 10_000;
 
 /** The counter period in femtoseconds, 0 when the registers make no sense. */
-export function hpetPeriod(base: u64): u64 {
+function hpetPeriod(base: u64): u64 {
   const period = peek64(base + CAPABILITIES) >> 32;
   return period == 0 || period > MAX_PERIOD_FS ? 0 : period;
 }

@@ -88,7 +88,7 @@ function waitForUpdateEnd(): bool {
 }
 
 /** The RTC's date, read until two reads agree (an update may land between reads); null if it never settles. */
-export function readRtc(centuryRegister: u32): DateTime | null {
+function readRtc(centuryRegister: u32): DateTime | null {
   let previous: DateTime | null = null;
   for (let i = 0; i < MAX_READS; i++) {
     if (!waitForUpdateEnd()) return null;
