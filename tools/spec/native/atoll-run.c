@@ -5,7 +5,9 @@
  *   atoll-run module.wasm [export] [args...]
  *       instantiates the module, calls the export with decimal arguments and
  *       prints each result in decimal on its own line; errors and traps go
- *       to stderr with a non-zero status (1 load, 2 link, 3 trap).
+ *       to stderr with a non-zero status: 1 usage, 2 the module cannot be
+ *       read or is malformed or invalid, 3 it cannot be linked, 4 it
+ *       trapped, 5 the engine itself failed.
  *   atoll-run --batch
  *       reads spec-test commands on stdin, one per line, and answers each
  *       with one line (used by tools/spec to run scripts natively):
@@ -41,7 +43,7 @@ void Z_envZ_abort(struct Z_env_instance_t *env, u32 msg, u32 file, u32 line, u32
   fputs(" at ", stderr);
   if (file) print_string(stderr, file);
   fprintf(stderr, ":%u:%u\n", line, col);
-  exit(4);
+  exit(5);
 }
 
 /* Host functions here are the spectest printers: they take arguments and return nothing. */
@@ -85,13 +87,16 @@ static u8 *read_file(const char *path, size_t *length) {
   return buf;
 }
 
-/* Loads and instantiates; returns the instance or -1 after printing "KIND message" to `out`. */
+/*
+ * Loads and instantiates; returns the instance, or after printing "KIND
+ * message" to `out` the negated exit status (-2 load, -3 link, -4 trap).
+ */
 static int instantiate_file(const char *path, FILE *out) {
   size_t length;
   u8 *bytes = read_file(path, &length);
   if (!bytes) {
     fprintf(out, "load cannot read %s: %s\n", path, strerror(errno));
-    return -1;
+    return -2;
   }
   u32 ptr = copy_in(bytes, length);
   free(bytes);
@@ -101,15 +106,15 @@ static int instantiate_file(const char *path, FILE *out) {
     fputs("load ", out);
     print_string(out, Z_engineZ_errorText(&engine));
     fputc('\n', out);
-    return -1;
+    return -2;
   }
   int instance = (int)Z_engineZ_instantiateModule(&engine, (u32)module);
-  if (instance < 0) {
-    fputs(Z_engineZ_errorStatus(&engine) == 1 ? "link " : "trap ", out);
-    print_string(out, Z_engineZ_errorText(&engine));
-    fputc('\n', out);
-  }
-  return instance;
+  if (instance >= 0) return instance;
+  int linking = Z_engineZ_errorStatus(&engine) == 1;
+  fputs(linking ? "link " : "trap ", out);
+  print_string(out, Z_engineZ_errorText(&engine));
+  fputc('\n', out);
+  return linking ? -3 : -4;
 }
 
 /* Runs an export to completion with arguments in `args`; returns the thread status and its handle. */
@@ -162,7 +167,7 @@ static void print_value(u8 type, u64 bits) {
 
 static int run_command_line(int argc, char **argv) {
   int instance = instantiate_file(argv[1], stderr);
-  if (instance < 0) return 2;
+  if (instance < 0) return -instance;
   if (argc < 3) return 0;
   u8 types[512];
   u32 nparams, nresults;
@@ -179,10 +184,10 @@ static int run_command_line(int argc, char **argv) {
   u32 thread;
   u32 status = call_export(instance, argv[2], strlen(argv[2]), args, nparams, &thread);
   if (status != THREAD_DONE) {
-    fputs("trap: ", stderr);
+    fputs("trap ", stderr);
     print_string(stderr, Z_engineZ_threadTrap(&engine, thread));
     fputc('\n', stderr);
-    return 3;
+    return 4;
   }
   for (u32 i = 0; i < nresults; i++) print_value(types[nparams + i], Z_engineZ_threadResult(&engine, thread, i));
   return 0;
