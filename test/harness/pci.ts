@@ -8,6 +8,8 @@ export interface SimBar {
   address: number;
   size: number;
   prefetchable?: boolean;
+  /** An I/O BAR that decodes only 16 address bits: its upper half reads zero. */
+  decodes16?: boolean;
 }
 
 export interface SimFunction {
@@ -56,7 +58,7 @@ class ConfigFunction {
     const size = BigInt(bar.size);
     const low = Number((BigInt(bar.address) & 0xffffffffn) | BigInt(flags));
     this.view.setUint32(offset, low >>> 0, true);
-    this.fixed[index] = Number((size - 1n) & 0xffffffffn) | flags;
+    this.fixed[index] = (Number((size - 1n) & 0xffffffffn) | flags | (bar.decodes16 ? 0xffff0000 : 0)) >>> 0;
     if (bar.kind === "mem64") {
       this.view.setUint32(offset + 4, Number(BigInt(bar.address) >> 32n), true);
       this.fixed[index + 1] = Number(((size - 1n) >> 32n) & 0xffffffffn);

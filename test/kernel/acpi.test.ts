@@ -228,3 +228,30 @@ describe("ACPI (hosted, broken tables)", () => {
     assert.match(log, /warn  ACPI: falling back to the RSDT/);
   });
 });
+
+describe("ACPI (hosted, random corruption)", () => {
+  // Corrupted bytes with the checksum fixed, so the parsers see the garbage.
+  const TARGETS = ["RSDT", "XSDT", "APIC", "FACP", "HPET", "MCFG", "DSDT"];
+  // Physical addresses the kernel may never read: above 4 GiB (past the simulated linear-memory backing).
+  const UNMAPPED_START = 0x1_0000_0000 + (64 << 20);
+
+  it("boots to ready through 150 randomly corrupted tables, never reading past 4 GiB", async function () {
+    this.timeout(120_000);
+    let seed = 4242;
+    const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff);
+    for (let trial = 0; trial < 150; trial++) {
+      const tables = loadFixture(FIXTURES[trial % FIXTURES.length]);
+      const present = tables.filter((t) => TARGETS.includes(t.signature));
+      const table = present[random() % present.length];
+      for (let k = 0; k < 6; k++) table.bytes[4 + (random() % (table.bytes.length - 4))] = random() & 0xff;
+      if (new DataView(table.bytes.buffer).getUint32(4, true) <= table.bytes.length) fixChecksum(table);
+      const m = await newMachine();
+      const stray: number[] = [];
+      m.mmio.push({ start: UNMAPPED_START, end: 2 ** 52, read: (a) => (stray.push(a), 0n), write: (a) => void stray.push(a) });
+      const end = bootWithAcpi(m, tables, "log=info");
+      assert.equal(end, "halt", `trial ${trial} (${table.signature}): ended with ${end}`);
+      assert.match(m.serial, /ready in/, `trial ${trial} (${table.signature}): no ready line\n${m.serial}`);
+      assert.deepEqual(stray, [], `trial ${trial} (${table.signature}): read unmapped memory`);
+    }
+  });
+});

@@ -22,7 +22,7 @@ const FUNCTIONS: SimFunction[] = [
     bars: [, , { kind: "mem64", address: 0x8_0000_0000, size: 0x4000, prefetchable: true }],
   },
   // Not multi-function: its function 3 must not be listed.
-  { bus: 0, device: 5, fn: 0, vendor: 0x1234, deviceId: 0x1111, classCode: [3, 0, 0] },
+  { bus: 0, device: 5, fn: 0, vendor: 0x1234, deviceId: 0x1111, classCode: [3, 0, 0], bars: [{ kind: "io", address: 0x3c0, size: 0x20, decodes16: true }] },
   { bus: 0, device: 5, fn: 3, vendor: 0x1234, deviceId: 0x2222, classCode: [3, 0, 0] },
   { bus: 1, device: 0, fn: 0, vendor: 0x10de, deviceId: 0x1eb8, classCode: [3, 2, 0], bars: [{ kind: "mem64", address: 0x40_0000_0000, size: 8 * GiB, prefetchable: true }] },
 ];
@@ -46,7 +46,7 @@ describe("PCI (hosted)", () => {
       "0000:00:01.1 8086:7010 class 01.01.80 (storage) rev 01, BAR4 io 0xc080 size 0x10",
       "0000:00:03.0 8086:100e class 02.00.00 (network) rev 01, IRQ 11 pin A, BAR0 mem32 0xfebc0000 size 0x20000, BAR1 io 0xc000 size 0x40",
       "0000:00:04.0 1af4:1000 class 02.00.00 (network) rev 01, IRQ 10 pin B, BAR2 mem64 prefetchable 0x800000000 size 0x4000, capabilities msi-x vendor msi",
-      "0000:00:05.0 1234:1111 class 03.00.00 (display) rev 01",
+      "0000:00:05.0 1234:1111 class 03.00.00 (display) rev 01, BAR0 io 0x3c0 size 0x20",
       "0000:01:00.0 10de:1eb8 class 03.02.00 (display) rev 01, BAR0 mem64 prefetchable 0x4000000000 size 0x200000000",
     ]);
     assert.match(m.serial, /info  PCI: 7 functions through ports 0xcf8\/0xcfc/);
