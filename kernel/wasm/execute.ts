@@ -133,7 +133,7 @@ export class Thread {
     store<usize>(frame, fp, 8);
     store<usize>(frame, this.funcAddress, 16);
     this.frameCount++;
-    if (f.localBytes != 0) memory.fill(locals, 0, f.localBytes);
+    zeroLocals(locals, f.localBytes);
     this.funcAddress = changetype<usize>(f);
     return true;
   }
@@ -745,6 +745,16 @@ function tableOpLength(opcode: i32): usize {
     case op.OP_TABLE_SIZE: return 12;
   }
   return 8; // elem.drop
+}
+
+/** Zeroes a new frame's locals; a few are cleared inline, since a memset call would cost more. */
+// @ts-ignore: decorator
+@inline function zeroLocals(start: usize, bytes: usize): void {
+  if (bytes > 64) {
+    memory.fill(start, 0, bytes);
+    return;
+  }
+  for (let p = start; p < start + bytes; p += 8) store<u64>(p, 0);
 }
 
 /** A branch's value move; `imm` points at its [bytes, from, to] immediates. */
