@@ -1,12 +1,15 @@
 // The boot configuration (boot module "config", written by the image
-// builder from modules/boot.conf): which programs start and what each may
-// use. By then every friendly name has been resolved, so a line reads
-//   run <cid> name=<name> grant=<interface hash>,<interface hash>...
+// builder from modules/boot.conf): which programs start, what each may use,
+// and which interfaces only it may handle. By then every friendly name has
+// been resolved, so a line reads
+//   run <cid> name=<name> grant=<hash>,<hash>... handles=<hash>,...
 // A bad line is reported with its number and skipped.
 import { isHashKey } from "../ipc/hashkey";
 
 export class ProgramEntry {
   grants: Set<string> = new Set();
+  /** Interfaces reserved for this module: no other may register them. */
+  handles: Set<string> = new Set();
   constructor(public cid: string, public name: string) {}
 }
 
@@ -19,7 +22,7 @@ export class BootConfig {
 function parseLine(text: string, config: BootConfig): string {
   const words = text.split(" ").filter((w: string): bool => w.length > 0);
   if (words.length == 0) return "";
-  if (words[0] != "run" || words.length < 2) return "expected 'run <cid> [name=...] [grant=...]'";
+  if (words[0] != "run" || words.length < 2) return "expected 'run <cid> [name=...] [grant=...] [handles=...]'";
   if (!words[1].startsWith("bafkrei")) return "'" + words[1] + "' is not a module CID";
   const entry = new ProgramEntry(words[1], words[1].substring(0, 16));
   for (let i = 2; i < words.length; i++) {
@@ -28,11 +31,13 @@ function parseLine(text: string, config: BootConfig): string {
       entry.name = word.substring(5);
       continue;
     }
-    if (!word.startsWith("grant=")) return "unknown setting '" + word + "'";
-    const hashes = word.substring(6).split(",");
+    const isGrant = word.startsWith("grant=");
+    if (!isGrant && !word.startsWith("handles=")) return "unknown setting '" + word + "'";
+    const hashes = word.substring(word.indexOf("=") + 1).split(",");
     for (let h = 0; h < hashes.length; h++) {
       if (!isHashKey(hashes[h])) return "'" + hashes[h] + "' is not an interface hash";
-      entry.grants.add(hashes[h]);
+      if (isGrant) entry.grants.add(hashes[h]);
+      else entry.handles.add(hashes[h]);
     }
   }
   config.programs.push(entry);

@@ -27,8 +27,9 @@ export function handleRegistry(sender: Process, m: Message): void {
   const key = hashKey(p.dataStart + 1);
   const ordinal = p[0];
   if (ordinal == REGISTRY_REGISTER) {
-    if (register(sender, key)) kernelAnswer(sender, m, false, EMPTY);
-    else refuse(sender, m, "interface " + key + " already has a handler");
+    const problem = register(sender, key);
+    if (problem.length == 0) kernelAnswer(sender, m, false, EMPTY);
+    else refuse(sender, m, problem);
   } else if (ordinal == REGISTRY_UNREGISTER) {
     if (unregister(sender, key)) kernelAnswer(sender, m, false, EMPTY);
     else refuse(sender, m, "not the handler of interface " + key);

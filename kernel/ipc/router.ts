@@ -21,6 +21,8 @@ let nextMessageId: u64 = 1;
 /** Changes whenever a handler comes or goes, so cached handler lookups expire. */
 let registryGeneration: i32 = 0;
 const handlers = new Map<string, Process>();
+/** Interfaces the boot configuration gave to one module (by CID). */
+const reservations = new Map<string, string>();
 const delayed = new Map<string, Message[]>();
 /** Messages that expect an answer and have not had one, by id. */
 const inFlight = new Map<u64, Message>();
@@ -164,9 +166,18 @@ function removeQueued(p: Process, kind: u8, id: u64): void {
   }
 }
 
-/** Makes `p` the handler of `key` and hands it the messages that waited; false if taken. */
-export function register(p: Process, key: string): bool {
-  if (handlers.has(key)) return false;
+/** Only processes running the module `cid` may handle `key`. */
+export function reserve(key: string, cid: string): void {
+  reservations.set(key, cid);
+}
+
+/**
+ * Makes `p` the handler of `key` and hands it the messages that waited;
+ * returns "" or why not (taken, or reserved for another module).
+ */
+export function register(p: Process, key: string): string {
+  if (reservations.has(key) && reservations.get(key) != p.cid) return "interface " + key + " is reserved for module " + reservations.get(key);
+  if (handlers.has(key)) return "interface " + key + " already has a handler";
   handlers.set(key, p);
   registryGeneration++;
   p.handled.add(key);
@@ -175,7 +186,7 @@ export function register(p: Process, key: string): bool {
     delayed.delete(key);
     for (let i = 0; i < waiting.length; i++) deliverMessage(p, waiting[i]);
   }
-  return true;
+  return "";
 }
 
 export function unregister(p: Process, key: string): bool {

@@ -11,7 +11,7 @@ import * as log from "../console/log";
 import { cidOfBytes } from "../identity/cid";
 import { LOADER_INTERFACE, LOADER_LOAD } from "../ipc/interfaces.generated";
 import { errorPayload, Message } from "../ipc/message";
-import { kernelAnswer, kernelSend } from "../ipc/router";
+import { kernelAnswer, kernelSend, reserve } from "../ipc/router";
 import { Process } from "./process";
 import { spawn, SpawnResult } from "./table";
 
@@ -125,6 +125,8 @@ export function startBootPrograms(boot: BootInfo, extra: string[]): i32 {
     for (let i = 0; i < config.errors.length; i++) log.warn("boot configuration " + config.errors[i]);
     for (let i = 0; i < config.programs.length; i++) {
       const entry = config.programs[i];
+      const handles = entry.handles.values();
+      for (let h = 0; h < handles.length; h++) reserve(handles[h], entry.cid);
       if (startLogged(entry.name, entry.cid, entry.grants)) started++;
     }
   }

@@ -183,6 +183,25 @@ describe("processes and IPC (hosted)", function () {
     assert.doesNotMatch(log, /trapped/);
   });
 
+  it("lets only the module the boot configuration names handle a reserved interface", async () => {
+    const squatter = program(PONG, `
+      (i32.store8 (i32.const 300) (i32.const 0))
+      (memory.copy (i32.const 301) (i32.const 64) (i32.const 32))
+      (call $expect (call $call (i32.const 32) (i32.const 300) (i32.const 33) (i32.const ${NEEDS_ANSWER})) (i32.const 0))
+      (call $expect (call $await) (i32.const 1))
+      (call $log (i32.const 4112) (i32.load (i32.const 4100)))`);
+    const { cidOf } = await import("../../tools/identity.ts");
+    const log = await run(
+      [
+        { name: "squatter", bytes: squatter, grants: [REGISTRY, KERNEL_LOG] },
+        { name: "pong", bytes: pong, grants: [REGISTRY], notStarted: true },
+      ],
+      `run ${await cidOf(pong)} name=pong grant=${REGISTRY} handles=${PONG}\n`,
+    );
+    assert.match(log, new RegExp(`squatter: interface ${PONG} is reserved for module bafkrei`));
+    assert.doesNotMatch(log, /process \d+ \(pong\) ended/, "pong registered its own interface");
+  });
+
   it("returns E_BAD_POINTER for pointers outside the module's memory", async () => {
     const wild = program(PONG, `
       (call $expect (call $send (i32.const 200000) (i32.const 104) (i32.const 0) (i32.const 0) (i32.const 96)) (i32.const -5))
@@ -265,6 +284,28 @@ describe("process lifecycle (hosted)", function () {
     assert.ok(memory, "memory figure missing");
     return { log, kib: Number(memory[1]) };
   }
+
+  it("refuses to start more than 256 processes", async () => {
+    const starter = program(digest, `
+      (local $i i32)
+      (i32.store8 (i32.const 600) (i32.const 0))
+      (memory.copy (i32.const 601) (i32.const 64) (i32.const 32))
+      (i32.store (i32.const 633) (i32.const 5))
+      (i64.store (i32.const 637) (i64.const 0x646c696863))
+      (i32.store (i32.const 642) (i32.const 0))
+      (loop $again
+        (call $expect (call $call (i32.const 900) (i32.const 600) (i32.const 46) (i32.const ${NEEDS_ANSWER})) (i32.const 0))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $again (i32.eqz (call $await))))
+      (call $log (i32.const 4112) (i32.load (i32.const 4100)))
+      (call $expect (local.get $i) (i32.const 256))`, { 900: PROCESS });
+    const log = await run([
+      { name: "starter", bytes: starter, grants: [KERNEL_LOG, PROCESS] },
+      { name: "sleeper", bytes: sleeper, grants: [], notStarted: true },
+    ]);
+    assert.match(log, /starter: too many processes \(256\)/);
+    assert.doesNotMatch(log, /trapped/);
+  });
 
   it("starts and kills a thousand processes with kernel memory back at its baseline", async () => {
     const few = await cycle(20);

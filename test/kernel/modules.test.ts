@@ -31,8 +31,8 @@ describe("boot configuration builder", () => {
   const modules = `${OUT}/modules`;
 
   it("resolves module names to CIDs and interface names to hashes", async () => {
-    const text = await resolveConfig("# comment\nrun echo grant=registry,log\n", modules, "boot.conf");
-    assert.match(text, /^run bafkrei[a-z2-7]{52} name=echo grant=[0-9a-f]{64},[0-9a-f]{64}\n$/);
+    const text = await resolveConfig("# comment\nrun echo grant=registry,log handles=echo\n", modules, "boot.conf");
+    assert.match(text, /^run bafkrei[a-z2-7]{52} name=echo grant=[0-9a-f]{64},[0-9a-f]{64} handles=[0-9a-f]{64}\n$/);
   });
 
   it("names the line of an unknown module, interface or setting", async () => {

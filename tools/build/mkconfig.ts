@@ -1,6 +1,7 @@
 // Resolves modules/boot.conf into the kernel's boot configuration: module
-// names become the CIDs of out/modules/<name>.wasm, interface names become
-// the hashes of interfaces/<name>.interface (see kernel/boot/config.ts).
+// names become the CIDs of out/modules/<name>.wasm, interface names (in
+// grant= and handles=) become the hashes of interfaces/<name>.interface
+// (see kernel/boot/config.ts).
 // Usage: tsx tools/build/mkconfig.ts <boot.conf> <modules dir> <output>
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -18,7 +19,7 @@ export async function resolveConfig(text: string, modulesDir: string, source: st
     const fail = (message: string): never => {
       throw new Error(`${source}:${i + 1}: ${message}`);
     };
-    if (words[0] !== "run" || words.length < 2) fail("expected 'run <module> [grant=<interface>,...]'");
+    if (words[0] !== "run" || words.length < 2) fail("expected 'run <module> [grant=<interface>,...] [handles=<interface>,...]'");
     let bytes: Buffer;
     try {
       bytes = readFileSync(join(modulesDir, `${words[1]}.wasm`));
@@ -27,9 +28,10 @@ export async function resolveConfig(text: string, modulesDir: string, source: st
     }
     const line = [`run ${await cidOf(bytes)} name=${words[1]}`];
     for (const setting of words.slice(2)) {
-      if (!setting.startsWith("grant=")) fail(`unknown setting '${setting}'`);
-      const grants = setting.slice(6).split(",").map((name) => hashes.get(name) ?? fail(`no interface '${name}' in interfaces/`));
-      line.push(`grant=${grants.join(",")}`);
+      const [key, list] = setting.split("=", 2);
+      if ((key !== "grant" && key !== "handles") || list === undefined) fail(`unknown setting '${setting}'`);
+      const resolved = list.split(",").map((name) => hashes.get(name) ?? fail(`no interface '${name}' in interfaces/`));
+      line.push(`${key}=${resolved.join(",")}`);
     }
     out.push(line.join(" "));
   }
