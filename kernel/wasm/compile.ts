@@ -757,10 +757,15 @@ export class FunctionCompiler {
       this.code.emit(op.OP_I32_LOAD_INDEXED);
       this.code.emit(base);
       this.code.emit2(index, shift);
-      this.code.emit2(offset, this.home(this.v.height - 1));
-      this.v.popExpect(I32);
-      this.v.push(t);
-      this.resultInPlace();
+      this.loadRest(offset, t);
+    } else if (code == 0x28 && this.topJustComputed() && this.peep.last(0) == op.OP_I32_BINARY_CONST) {
+      // An address plus a constant (wrapping at 32 bits, unlike the offset) then i32.load: one instruction.
+      const base = this.peep.last(1);
+      const constant = this.peep.last(2);
+      this.peep.replaceLast();
+      this.code.emit(op.OP_I32_LOAD_ADDED);
+      this.code.emit2(base, constant);
+      this.loadRest(offset, t);
     } else {
       this.emit2(code, this.operand(0));
       this.emit2(offset, this.home(this.v.height - 1));
@@ -768,6 +773,14 @@ export class FunctionCompiler {
       this.v.push(t);
       this.resultInPlace();
     }
+  }
+
+  /** Ends a fused load: its offset and result slot, then the typing. */
+  private loadRest(offset: u32, t: u8): void {
+    this.code.emit2(offset, this.home(this.v.height - 1));
+    this.v.popExpect(I32);
+    this.v.push(t);
+    this.resultInPlace();
   }
 
   private reference(code: u32): void {

@@ -291,6 +291,14 @@ export class Thread {
           ip += 24;
           break;
         }
+        case op.OP_I32_LOAD_ADDED: {
+          const address = <u32>(load<i32>(fp + load<u32>(ip, 4)) + load<i32>(ip, 8));
+          const ea = <u64>address + <u64>load<u32>(ip, 12);
+          if (ea + 4 > memLen) { this.ip = ip; this.fp = fp; return this.trap(TRAP_MEMORY_BOUNDS); }
+          store<i32>(fp + load<u32>(ip, 16), load<i32>(memBase + <usize>ea));
+          ip += 20;
+          break;
+        }
         case op.OP_BR_MOVE: {
           moveValues(fp, ip + 8);
           ip = this.jump(ip, code + load<i32>(ip, 4), fp);

@@ -74,6 +74,8 @@ export const OP_BR_IF_COMPARE_CONST = 0xf2;
 export const OP_I32_ADD_SHIFTED = 0xdc;
 /** [a, b, shift, offset, result]: i32.load from a + (b << shift), an OP_I32_ADD_SHIFTED address absorbed. */
 export const OP_I32_LOAD_INDEXED = 0xdd;
+/** [a, constant, offset, result]: i32.load from a + constant, an i32 add of a constant absorbed. */
+export const OP_I32_LOAD_ADDED = 0xde;
 /** The 0xFC group: 0xE0 + subcode. */
 export const OP_PREFIX_FC = 0xe0;
 /** [data index, destination, source, length] */

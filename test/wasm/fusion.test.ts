@@ -35,6 +35,10 @@ function fusedFunctions(): string {
   f.push(`(func (export "shl_add") (param i32 i32) (result i32) (i32.add (local.get 0) (i32.shl (local.get 1) (i32.const 3))))`);
   f.push(`(func (export "load_indexed") (param i32 i32) (result i32)
     (i32.load offset=4 (i32.add (i32.and (local.get 0) (i32.const 255)) (i32.shl (i32.and (local.get 1) (i32.const 15)) (i32.const 2)))))`);
+  f.push(`(func (export "load_added") (param i32 i32) (result i32)
+    (i32.load offset=8 (i32.add (i32.and (local.get 0) (i32.const 1023)) (i32.const 12))))`);
+  f.push(`(func (export "load_added_wraps") (param i32 i32) (result i32)
+    (i32.load offset=4 (i32.add (local.get 0) (i32.const -5))))`);
   f.push(`(func (export "load_indexed_trap") (param i32 i32) (result i32)
     (i32.load (i32.add (local.get 0) (i32.shl (local.get 1) (i32.const 2)))))`);
   f.push(`(func (export "tee_keeps_old") (param i32 i32) (result i32)
