@@ -4,7 +4,7 @@ import { MAX_QUEUED, NOTIFY_ANSWER, WAIT_INTERFACE_MESSAGES } from "../ipc/abi";
 import { hashKey } from "../ipc/hashkey";
 import { Message, Notification } from "../ipc/message";
 import { Thread } from "../wasm/execute";
-import { Instance } from "../wasm/runtime";
+import { FuncInst, Instance } from "../wasm/runtime";
 
 export const enum ProcessState {
   Runnable = 0,
@@ -24,6 +24,8 @@ export class WaitRequest {
 
 export class Process {
   state: ProcessState = ProcessState.Runnable;
+  /** `_start`, while the module's start function still runs first. */
+  next: FuncInst | null = null;
   exitReason: string = "";
   fuelUsed: u64 = 0;
   queue: Notification[] = [];

@@ -51,7 +51,13 @@ export function spawn(name: string, cid: string, bytes: usize, length: u32, gran
   const store = new Store(limits);
   const pid = nextPid;
   const calls = defineSystemCalls(store);
-  const result = instantiate(store, decoded.module!);
+  // The module's start function runs on the process's own thread, under
+  // the scheduler's fuel, not inside instantiation where nothing could
+  // preempt an endless loop.
+  const module = decoded.module!;
+  const startFunction = module.start;
+  module.start = -1;
+  const result = instantiate(store, module);
   if (result.status != INSTANTIATE_OK) return new SpawnResult(null, result.error);
   const instance = result.instance!;
   const entry = instance.exports.has("_start") ? instance.exports.get("_start") : null;
@@ -60,8 +66,13 @@ export function spawn(name: string, cid: string, bytes: usize, length: u32, gran
     return new SpawnResult(null, "module has no _start function without parameters");
   }
   const thread = new Thread(limits);
-  thread.start(entry.func!, 0);
   const p = new Process(pid, name, cid, grants, instance, thread);
+  if (startFunction >= 0) {
+    thread.start(instance.funcs[startFunction], 0);
+    p.next = entry.func;
+  } else {
+    thread.start(entry.func!, 0);
+  }
   calls.bind(p);
   nextPid++;
   processes.set(pid, p);

@@ -26,6 +26,18 @@ export function runUntilIdle(): void {
   while (runQueue.length > 0) runTurn(runQueue.shift());
 }
 
+// The start function ends by moving on to `_start`; `_start` by exiting.
+function finished(p: Process): void {
+  const next = p.next;
+  if (next === null) {
+    endProcess(p, "exited");
+    return;
+  }
+  p.next = null;
+  p.thread.start(next, 0);
+  runQueue.push(p);
+}
+
 function runTurn(p: Process): void {
   if (!p.alive || p.state != ProcessState.Runnable) return;
   const status = p.thread.run(QUANTUM);
@@ -33,6 +45,6 @@ function runTurn(p: Process): void {
   if (status == THREAD_OUT_OF_FUEL) runQueue.push(p);
   else if (status == THREAD_BLOCKED) {
     if (p.state == ProcessState.Runnable && p.waiting !== null) p.state = ProcessState.Blocked;
-  } else if (status == THREAD_DONE) endProcess(p, "exited");
+  } else if (status == THREAD_DONE) finished(p);
   else endProcess(p, "trapped: " + p.thread.trapMessage);
 }

@@ -230,6 +230,28 @@ describe("processes and IPC (hosted)", function () {
     assert.ok(quickAt >= 0 && spinAt > quickAt, "quick finished before the spinner");
   });
 
+  it("runs a module's start function under fuel too, then _start", async () => {
+    const slowStart = program(PONG, `(call $log $str("start function done, now _start"))`, {}, `
+      (global $spins (mut i32) (i32.const 0))
+      (func $init
+        (loop $spin
+          (global.set $spins (i32.add (global.get $spins) (i32.const 1)))
+          (br_if $spin (i32.lt_u (global.get $spins) (i32.const 3000000)))))
+      (start $init)`);
+    const trappingStart = program(PONG, `(call $log $str("never"))`, {}, `(func $init unreachable) (start $init)`);
+    const quick = program(PONG, `(call $log $str("quick done"))`);
+    const log = await run([
+      { name: "slow", bytes: slowStart, grants: [KERNEL_LOG] },
+      { name: "bad", bytes: trappingStart, grants: [KERNEL_LOG] },
+      { name: "quick", bytes: quick, grants: [KERNEL_LOG] },
+    ]);
+    const quickAt = log.indexOf("quick: quick done");
+    const slowAt = log.indexOf("slow: start function done, now _start");
+    assert.ok(quickAt >= 0 && slowAt > quickAt, "quick finished while the start function ran");
+    assert.match(log, /process 2 \(bad\) ended: trapped: unreachable/);
+    assert.doesNotMatch(log, /bad: never/);
+  });
+
   it("refuses programs whose CID matches no boot module, malformed modules and modules without _start", async () => {
     const hello = program(PONG, `(call $log $str("still started"))`);
     const log = await run([

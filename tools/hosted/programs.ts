@@ -41,9 +41,10 @@ export function wat2wasm(text: string): Uint8Array {
  * answer to that id; $register(iface) registers or traps; $expect(got, want)
  * traps on a mismatch. Memory: 0 kernel-log hash, 32 registry hash, 64 the
  * `target` interface hash, `hashes` at the offsets given, 4096 the wait
- * buffer, 8192 strings.
+ * buffer, 8192 strings. `fields` adds module-level fields (a start function,
+ * say).
  */
-export function program(target: string, body: string, hashes: Record<number, string> = {}): Uint8Array {
+export function program(target: string, body: string, hashes: Record<number, string> = {}, fields = ""): Uint8Array {
   const strings: string[] = [];
   let next = 8192;
   const withStrings = body.replace(/\$str\("([^"]*)"\)/g, (_, text: string) => {
@@ -86,5 +87,6 @@ export function program(target: string, body: string, hashes: Record<number, str
     (call $expect (call $await) (i32.const 0)))
   (func $expect (param $got i32) (param $want i32)
     (if (i32.ne (local.get $got) (local.get $want)) (then unreachable)))
+  ${fields}
   (func (export "_start") ${withStrings}))`);
 }
