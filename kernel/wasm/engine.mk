@@ -31,24 +31,24 @@ out/engine/atoll-run: out/engine/engine.c out/engine/engine.h tools/spec/native/
 engine-spec-native: engine-native
 	node_modules/.bin/tsx tools/spec/main.ts --native
 
-# Benchmarks (test/wasm/bench/*.c): each built for wasm32 by clang and
+# Benchmarks (test/bench/*.c): each built for wasm32 by clang and
 # natively by gcc -O2, then timed on atoll-run, V8 and natively; *.ts are
 # AssemblyScript ports of some of them.
-BENCH_PROGRAMS := $(basename $(notdir $(filter-out test/wasm/bench/main.c,$(wildcard test/wasm/bench/*.c))))
-BENCH_AS_PROGRAMS := $(basename $(notdir $(wildcard test/wasm/bench/*.ts)))
+BENCH_PROGRAMS := $(basename $(notdir $(filter-out test/bench/main.c,$(wildcard test/bench/*.c))))
+BENCH_AS_PROGRAMS := $(basename $(notdir $(wildcard test/bench/*.ts)))
 
-out/engine/bench/%.wasm: test/wasm/bench/%.c
+out/engine/bench/%.wasm: test/bench/%.c
 	@mkdir -p out/engine/bench
 	clang --target=wasm32 -O2 -mbulk-memory -nostdlib -Wl,--no-entry -Wl,--export=run -o $@ $<
 
 # AssemblyScript versions of C programs: NAME.ts becomes NAME-as.wasm, timed against NAME.native.
-out/engine/bench/%-as.wasm: test/wasm/bench/%.ts
+out/engine/bench/%-as.wasm: test/bench/%.ts
 	@mkdir -p out/engine/bench
 	node_modules/.bin/asc $< -O3 --runtime stub --noAssert -o $@
 
-out/engine/bench/%.native: test/wasm/bench/%.c test/wasm/bench/main.c
+out/engine/bench/%.native: test/bench/%.c test/bench/main.c
 	@mkdir -p out/engine/bench
-	gcc -O2 -o $@ test/wasm/bench/main.c $<
+	gcc -O2 -o $@ test/bench/main.c $<
 
 .PHONY: engine-bench engine-bench-programs
 engine-bench-programs: engine-native $(BENCH_PROGRAMS:%=out/engine/bench/%.wasm) $(BENCH_PROGRAMS:%=out/engine/bench/%.native) \

@@ -1,4 +1,4 @@
-// Engine benchmarks: each program of test/wasm/bench runs on atoll-run (the
+// Engine benchmarks: each program of test/bench runs on atoll-run (the
 // engine through wasm2c + gcc), on Node's V8, and natively (gcc -O2), several
 // times; the table gives the best time of each and the ratio to native,
 // with geometric means. It builds what it needs first (make target
