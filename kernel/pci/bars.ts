@@ -2,12 +2,13 @@
 // reading it back shows which address bits the device decodes; the size
 // is the lowest one of them. Decoding is switched off meanwhile so the
 // device never answers at the all-ones address.
-import { Bar, HeaderType, PciDevice, Register } from "./device";
+import { Bar, EXPANSION_ROM_INDEX, HeaderType, PciDevice, Register } from "./device";
 
 const BAR_IS_IO: u32 = 1;
 const MEMORY_TYPE_64: u32 = 2;
 const PREFETCHABLE: u32 = 8;
 const DECODE_IO_AND_MEMORY: u32 = 3;
+const ROM_ADDRESS_MASK: u32 = 0xfffff800;
 
 function barCount(headerType: u32): u32 {
   if (headerType == HeaderType.General) return 6;
@@ -43,6 +44,15 @@ function memoryBar(dev: PciDevice, index: u32, value: u32, mask: u32, is64: bool
   return new Bar(index, false, is64, (value & PREFETCHABLE) != 0, address, ~decoded + 1);
 }
 
+// The expansion ROM register: address bits from 11 up, bit 0 enables it.
+function romBar(dev: PciDevice): Bar | null {
+  const offset = dev.headerType == HeaderType.General ? Register.ExpansionRom : Register.BridgeExpansionRom;
+  const value = dev.read32(offset);
+  const decoded = probe(dev, offset) & ROM_ADDRESS_MASK;
+  if (decoded == 0) return null;
+  return new Bar(EXPANSION_ROM_INDEX, false, false, false, value & ROM_ADDRESS_MASK, <u64>(~decoded + 1));
+}
+
 export function readBars(dev: PciDevice): void {
   const count = barCount(dev.headerType);
   if (count == 0) return;
@@ -59,5 +69,7 @@ export function readBars(dev: PciDevice): void {
     if (bar != null) dev.bars.push(bar);
     if (is64) index++;
   }
+  const rom = romBar(dev);
+  if (rom != null) dev.bars.push(rom);
   dev.write16(Register.Command, command);
 }

@@ -12,7 +12,9 @@ export const enum Register {
   Class = 0x0b,
   HeaderType = 0x0e,
   Bar0 = 0x10,
+  ExpansionRom = 0x30,
   CapabilitiesPointer = 0x34,
+  BridgeExpansionRom = 0x38,
   CardbusCapabilitiesPointer = 0x14,
   InterruptLine = 0x3c,
   InterruptPin = 0x3d,
@@ -23,6 +25,9 @@ export const enum HeaderType {
   PciBridge = 1,
   CardbusBridge = 2,
 }
+
+/** The expansion ROM is listed as BAR 6, as QEMU and Linux number it. */
+export const EXPANSION_ROM_INDEX: u32 = 6;
 
 export class Bar {
   constructor(
@@ -35,6 +40,7 @@ export class Bar {
   ) {}
 
   toString(): string {
+    if (this.index == EXPANSION_ROM_INDEX) return "ROM 0x" + this.address.toString(16) + " size 0x" + this.size.toString(16);
     const kind = this.isIo ? "io" : (this.is64 ? "mem64" : "mem32") + (this.prefetchable ? " prefetchable" : "");
     return "BAR" + this.index.toString() + " " + kind + " 0x" + this.address.toString(16) + " size 0x" + this.size.toString(16);
   }

@@ -26,6 +26,7 @@ export interface SimFunction {
   bars?: (SimBar | undefined)[];
   capabilities?: number[];
   irq?: { line: number; pin: number };
+  rom?: { address: number; size: number };
 }
 
 const CONFIG_SIZE = 4096;
@@ -36,6 +37,8 @@ class ConfigFunction {
   private readonly view = new DataView(this.bytes.buffer);
   /** Per BAR register: the bits that cannot be written (size - 1 and flags), or undefined. */
   private readonly fixed: (number | undefined)[] = [];
+  /** The expansion ROM register's writable bits (0: no ROM). */
+  private readonly romWritable: number;
 
   constructor(f: SimFunction) {
     const v = this.view;
@@ -49,6 +52,8 @@ class ConfigFunction {
     v.setUint8(0x3c, f.irq?.line ?? 0);
     v.setUint8(0x3d, f.irq?.pin ?? 0);
     (f.bars ?? []).forEach((bar, i) => bar && this.placeBar(i, bar));
+    this.romWritable = f.rom ? (~(f.rom.size - 1) & 0xfffff801) >>> 0 : 0;
+    if (f.rom) v.setUint32(0x30, f.rom.address, true);
     this.placeCapabilities(f.capabilities ?? []);
   }
 
@@ -83,6 +88,7 @@ class ConfigFunction {
   write32(offset: number, value: number): void {
     const bar = offset >= 0x10 && offset < 0x28 ? (offset - 0x10) / 4 : -1;
     if (offset === 4) this.view.setUint16(4, value & 0xffff, true);
+    else if (offset === 0x30) this.view.setUint32(0x30, (value & this.romWritable) >>> 0, true);
     else if (bar >= 0) {
       const fixed = this.fixed[bar];
       const kept = fixed === undefined ? 0xffffffff : fixed;

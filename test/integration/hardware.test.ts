@@ -14,16 +14,16 @@ const BRIDGED: Record<string, string[]> = {
 };
 /** e1000, virtio-net (transitional), AHCI (ICH9). */
 const ADDED = ["8086:100e", "1af4:1000", "8086:2922"];
-// The expansion ROM (QEMU's "BAR 6") is not a base address register.
+// QEMU numbers the expansion ROM as BAR 6; the kernel logs it as "ROM".
 const ROM_BAR = 6;
 
 const hex = (n: number, digits: number) => n.toString(16).padStart(digits, "0");
 
 /** One line per function: location, ids, class, pin, BAR kinds and sizes. */
 function fromQemu(f: QemuPciFunction): string {
-  const bars = f.regions
-    .filter((r) => r.bar !== ROM_BAR)
-    .map((r) => `BAR${r.bar} ${r.type === "io" ? "io" : r.mem_type_64 ? "mem64" : "mem32"}${r.prefetch ? " prefetchable" : ""} size 0x${r.size.toString(16)}`);
+  const bars = f.regions.map((r) =>
+    r.bar === ROM_BAR ? `ROM size 0x${r.size.toString(16)}` : `BAR${r.bar} ${r.type === "io" ? "io" : r.mem_type_64 ? "mem64" : "mem32"}${r.prefetch ? " prefetchable" : ""} size 0x${r.size.toString(16)}`,
+  );
   const pin = f.irq_pin ? ` pin ${String.fromCharCode(64 + f.irq_pin)}` : "";
   return `${hex(f.bus, 2)}:${hex(f.slot, 2)}.${f.function} ${hex(f.id.vendor, 4)}:${hex(f.id.device, 4)} class ${hex(f.class_info.class, 4)}${pin} ${bars.join(", ")}`.trim();
 }
@@ -34,7 +34,7 @@ function fromKernel(line: string): string | null {
   const m = KERNEL_LINE.exec(line);
   if (!m) return null;
   const pin = /pin ([A-D])/.exec(m[5]);
-  const bars = [...m[5].matchAll(/(BAR\d (?:io|mem32|mem64)(?: prefetchable)?) 0x[0-9a-f]+ (size 0x[0-9a-f]+)/g)].map((b) => `${b[1]} ${b[2]}`);
+  const bars = [...m[5].matchAll(/(BAR\d (?:io|mem32|mem64)(?: prefetchable)?|ROM) 0x[0-9a-f]+ (size 0x[0-9a-f]+)/g)].map((b) => `${b[1]} ${b[2]}`);
   return `${m[1]} ${m[2]} class ${m[3]}${m[4]}${pin ? ` pin ${pin[1]}` : ""} ${bars.join(", ")}`.trim();
 }
 

@@ -16,6 +16,7 @@ const FUNCTIONS: SimFunction[] = [
   {
     bus: 0, device: 3, fn: 0, vendor: 0x8086, deviceId: 0x100e, classCode: [2, 0, 0], irq: { line: 11, pin: 1 },
     bars: [{ kind: "mem32", address: 0xfebc0000, size: 0x20000 }, { kind: "io", address: 0xc000, size: 0x40 }],
+    rom: { address: 0xfeb80000, size: 0x40000 },
   },
   {
     bus: 0, device: 4, fn: 0, vendor: 0x1af4, deviceId: 0x1000, classCode: [2, 0, 0], irq: { line: 10, pin: 2 }, capabilities: [0x11, 0x09, 0x05],
@@ -44,7 +45,7 @@ describe("PCI (hosted)", () => {
       "0000:00:00.0 8086:1237 class 06.00.00 (bridge) rev 01",
       "0000:00:01.0 8086:7000 class 06.01.00 (bridge) rev 01",
       "0000:00:01.1 8086:7010 class 01.01.80 (storage) rev 01, BAR4 io 0xc080 size 0x10",
-      "0000:00:03.0 8086:100e class 02.00.00 (network) rev 01, IRQ 11 pin A, BAR0 mem32 0xfebc0000 size 0x20000, BAR1 io 0xc000 size 0x40",
+      "0000:00:03.0 8086:100e class 02.00.00 (network) rev 01, IRQ 11 pin A, BAR0 mem32 0xfebc0000 size 0x20000, BAR1 io 0xc000 size 0x40, ROM 0xfeb80000 size 0x40000",
       "0000:00:04.0 1af4:1000 class 02.00.00 (network) rev 01, IRQ 10 pin B, BAR2 mem64 prefetchable 0x800000000 size 0x4000, capabilities msi-x vendor msi",
       "0000:00:05.0 1234:1111 class 03.00.00 (display) rev 01, BAR0 io 0x3c0 size 0x20",
       "0000:01:00.0 10de:1eb8 class 03.02.00 (display) rev 01, BAR0 mem64 prefetchable 0x4000000000 size 0x200000000",
@@ -57,9 +58,10 @@ describe("PCI (hosted)", () => {
     const { m, sim } = await machineWith((m) => new SimulatedPci(FUNCTIONS).attachPorts(m));
     const e1000 = sim.function(0, 3, 0)!;
     e1000.write32(4, 0x0007);
-    const before = [0x04, 0x10, 0x14, 0x18].map((o) => e1000.read32(o));
+    const registers = [0x04, 0x10, 0x14, 0x18, 0x30];
+    const before = registers.map((o) => e1000.read32(o));
     bootWithAcpi(m, loadFixture("pc"));
-    assert.deepEqual([0x04, 0x10, 0x14, 0x18].map((o) => e1000.read32(o)), before);
+    assert.deepEqual(registers.map((o) => e1000.read32(o)), before);
   });
 
   it("uses ECAM from the MCFG table and never the ports", async () => {
