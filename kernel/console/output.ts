@@ -11,10 +11,6 @@ export function attachScreen(s: Screen): void {
   screen = s;
 }
 
-export function currentScreen(): Screen | null {
-  return screen;
-}
-
 export function setColour(colour: Colour): void {
   const s = screen;
   if (s) s.foreground = colour;

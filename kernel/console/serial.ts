@@ -24,10 +24,6 @@ export function initSerial(): void {
   present = true;
 }
 
-export function serialPresent(): bool {
-  return present;
-}
-
 export function serialWriteByte(byte: u32): void {
   if (!present) return;
   for (let spins = 0; spins < MAX_SPINS; spins++) {

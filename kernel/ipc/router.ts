@@ -225,8 +225,3 @@ export function releaseProcess(p: Process, reason: string): void {
   p.servedBy.clear();
   p.queue = new Array<Notification>();
 }
-
-/** Interfaces with a handler, for the boot log and the shell. */
-export function handledInterfaces(): string[] {
-  return handlers.keys();
-}

@@ -34,9 +34,6 @@ export function freeFrameCount(): u64 {
 export function ignoredBytes(): u64 {
   return ignoredAbove;
 }
-export function bitmapAddress(): u64 {
-  return bitmap;
-}
 
 function alignUp(value: u64): u64 {
   return (value + FRAME_SIZE - 1) & ~(FRAME_SIZE - 1);

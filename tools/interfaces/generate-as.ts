@@ -74,7 +74,7 @@ function generate(def: InterfaceDefinition): string {
     parts.push("", `export const ${m.name.toUpperCase()}: u8 = ${m.ordinal};`, codec(pascal(m.name), m.fields, m.ordinal));
     if (m.answer !== null) parts.push(codec(`${pascal(m.name)}Answer`, m.answer, null));
   }
-  parts.push("", `/** The message ordinal of a payload, or -1 for an empty one. */`, `export function ordinalOf(payload: Uint8Array): i32 {`, `  return payload.length > 0 ? <i32>payload[0] : -1;`, `}`, "");
+  parts.push("");
   return parts.join("\n");
 }
 
