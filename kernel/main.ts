@@ -135,7 +135,7 @@ function afterReady(cmdline: CommandLine): void {
     qemuExit(failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
   }
   if (cmdline.has("poweroff")) poweroff();
-  if (cmdline.has("reboot")) reboot();
+  if (cmdline.has("reboot")) reboot(cmdline.get("reboot"));
   log.info("idle");
   halt();
 }

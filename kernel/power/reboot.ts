@@ -40,9 +40,17 @@ function tripleFault(): void {
   peek8(UNMAPPED);
 }
 
-export function reboot(): void {
-  resetRegister();
-  keyboardControllerReset();
-  tripleFault();
+/**
+ * Reboots with `method` ("acpi", "8042" or "triple"), or with each in turn
+ * when it is "" (the default); anything else is refused with a message.
+ */
+export function reboot(method: string): void {
+  if (method != "" && method != "acpi" && method != "8042" && method != "triple") {
+    log.error("reboot: unknown method '" + method + "' (use acpi, 8042 or triple)");
+    return;
+  }
+  if (method == "" || method == "acpi") resetRegister();
+  if (method == "" || method == "8042") keyboardControllerReset();
+  if (method == "" || method == "triple") tripleFault();
   log.error("reboot failed: the machine is still running");
 }

@@ -105,5 +105,12 @@ for (const { machine, uefi } of MACHINES) {
       assert.match(steps[0], expected);
       assert.doesNotMatch(r.serial, /qemu_system_shutdown_request|reboot failed/);
     });
+
+    it("reboots by a triple fault when asked to (reboot=triple)", async () => {
+      const r = await boot({ ...DEFAULT_MACHINE, machine, cmdline: ["reboot=triple"], extra: SHUTDOWN_TRACE }, TIMEOUT);
+      assert.equal(r.status, 0, r.serial);
+      assert.match(r.serial, /info  reboot: triple fault\n/);
+      assert.doesNotMatch(r.serial, /qemu_system_shutdown_request|reboot failed|FADT reset register|8042/);
+    });
   });
 }

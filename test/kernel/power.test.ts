@@ -110,6 +110,16 @@ describe("reboot (hosted)", () => {
     assert.doesNotMatch(m.serial, /FADT reset register/);
   });
 
+  it("uses only the method asked for with reboot=<method>, and refuses unknown ones", async () => {
+    const m = await newMachine();
+    assert.equal(bootWithAcpi(m, loadFixture("q35"), "reboot=triple"), "halt");
+    assert.doesNotMatch(m.serial, /reset register|8042/);
+    assert.match(m.serial, /info  reboot: triple fault\r\n.*error reboot failed/);
+    const n = await newMachine();
+    assert.equal(bootWithAcpi(n, loadFixture("q35"), "reboot=kick"), "halt");
+    assert.match(n.serial, /error reboot: unknown method 'kick' \(use acpi, 8042 or triple\)/);
+  });
+
   it("ends with a triple fault (an empty IDT), and says so when even that fails", async () => {
     const m = await newMachine();
     assert.equal(bootWithAcpi(m, loadFixture("q35"), "reboot"), "halt");
