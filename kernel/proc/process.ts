@@ -5,6 +5,7 @@ import { hashKey } from "../ipc/hashkey";
 import { Message, Notification } from "../ipc/message";
 import { Thread } from "../wasm/execute";
 import { FuncInst, Instance } from "../wasm/runtime";
+import { Store } from "../wasm/store";
 
 export const enum ProcessState {
   Runnable = 0,
@@ -53,6 +54,7 @@ export class Process {
     public name: string,
     public cid: string,
     public grants: Set<string>,
+    public store: Store,
     public instance: Instance,
     public thread: Thread,
   ) {}

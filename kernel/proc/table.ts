@@ -9,7 +9,7 @@ import { decodeModule } from "../wasm/decode";
 import { Thread } from "../wasm/execute";
 import { INSTANTIATE_OK, instantiate } from "../wasm/instance";
 import { Limits } from "../wasm/limits";
-import { Instance } from "../wasm/runtime";
+import { Module } from "../wasm/module";
 import { Store } from "../wasm/store";
 import { EXTERN_FUNC } from "../wasm/types";
 import { forgetProcess, makeRunnable } from "../sched/scheduler";
@@ -58,15 +58,18 @@ export function spawn(name: string, cid: string, bytes: usize, length: u32, gran
   const startFunction = module.start;
   module.start = -1;
   const result = instantiate(store, module);
-  if (result.status != INSTANTIATE_OK) return new SpawnResult(null, result.error);
+  if (result.status != INSTANTIATE_OK) {
+    release(store, module);
+    return new SpawnResult(null, result.error);
+  }
   const instance = result.instance!;
   const entry = instance.exports.has("_start") ? instance.exports.get("_start") : null;
   if (entry === null || entry.kind != EXTERN_FUNC || entry.func!.type.params.length != 0) {
-    releaseInstance(instance);
+    release(store, module);
     return new SpawnResult(null, "module has no _start function without parameters");
   }
   const thread = new Thread(limits);
-  const p = new Process(pid, name, cid, grants, instance, thread);
+  const p = new Process(pid, name, cid, grants, store, instance, thread);
   if (startFunction >= 0) {
     thread.start(instance.funcs[startFunction], 0);
     p.next = entry.func;
@@ -123,18 +126,14 @@ export function endProcess(p: Process, reason: string): void {
   processes.delete(p.pid);
   releaseProcess(p, reason);
   p.thread.dispose();
-  releaseInstance(p.instance);
+  release(p.store, p.instance.module);
   forgetProcess(p);
   log.info("process " + p.pid.toString() + " (" + p.name + ") ended: " + reason);
 }
 
 // The engine keeps code, memory and tables in unmanaged memory; a process's
-// instance shares none of them (it may import only system calls).
-function releaseInstance(instance: Instance): void {
-  const m = instance.module;
-  heap.free(m.code);
-  heap.free(m.bytes);
-  const memory = instance.memory;
-  if (memory !== null) heap.free(memory.base);
-  for (let i = 0; i < instance.tables.length; i++) heap.free(instance.tables[i].elems);
+// store holds nothing shared (its only imports are system calls).
+function release(store: Store, module: Module): void {
+  store.dispose();
+  module.dispose();
 }

@@ -38,7 +38,12 @@ export function decodeModule(bytes: usize, length: u32, limits: Limits): DecodeR
   const d = new Decoder(m, new Reader(m.bytes, m.bytes + length));
   d.decode();
   const error = d.r.error;
-  if (error !== null) return new DecodeResult(null, error);
+  if (error !== null) {
+    // A refused module keeps nothing: its copy and its half-compiled code go.
+    heap.free(m.bytes);
+    heap.free(d.code.data);
+    return new DecodeResult(null, error);
+  }
   return new DecodeResult(m, "");
 }
 
