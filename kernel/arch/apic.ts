@@ -1,6 +1,8 @@
-// The local APIC, through its memory-mapped registers (xAPIC mode, as the
-// firmware leaves it): software enable with a spurious vector, the EOI
-// register the interrupt stubs write, and the timer.
+// The local APIC, through its memory-mapped registers (xAPIC mode, as BIOS
+// and most UEFI firmware leave it; firmware that hands over in x2APIC mode
+// hides these registers, so answers() fails and the 8259s take over):
+// software enable with a spurious vector, the EOI register the interrupt
+// stubs write, and the timer.
 import { peek32, poke32 } from "./hw";
 
 const ID: u64 = 0x20;
