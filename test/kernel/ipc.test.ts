@@ -307,6 +307,35 @@ describe("process lifecycle (hosted)", function () {
     return { log, kib: Number(memory[1]) };
   }
 
+  it("refuses a malformed module a thousand times without keeping memory", async () => {
+    const garbage = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96]);
+    const garbageDigest = createHash("sha256").update(garbage).digest("hex");
+    const tries = (n: number) => program(garbageDigest, `
+      (local $i i32)
+      (i32.store8 (i32.const 600) (i32.const 0))
+      (memory.copy (i32.const 601) (i32.const 64) (i32.const 32))
+      (i32.store (i32.const 633) (i32.const 5))
+      (i64.store (i32.const 637) (i64.const 0x646c696863))
+      (i32.store (i32.const 642) (i32.const 0))
+      (loop $again
+        (call $expect (call $call (i32.const 900) (i32.const 600) (i32.const 46) (i32.const ${NEEDS_ANSWER})) (i32.const 0))
+        (call $expect (call $await) (i32.const 1))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $again (i32.lt_u (local.get $i) (i32.const ${n}))))
+      (call $log (i32.const 4112) (i32.load (i32.const 4100)))`, { 900: PROCESS });
+    const kib = async (n: number) => {
+      const log = await run([
+        { name: "starter", bytes: tries(n), grants: [KERNEL_LOG, PROCESS] },
+        { name: "garbage", bytes: garbage, grants: [], notStarted: true },
+      ]);
+      assert.match(log, /starter: \S/, "the refusal reason is logged");
+      return Number(/kernel memory (\d+) KiB/.exec(log)![1]);
+    };
+    const few = await kib(10);
+    const many = await kib(1000);
+    assert.ok(many <= few + 64, `kernel memory grew from ${few} KiB to ${many} KiB`);
+  });
+
   it("refuses to start more than 256 processes", async () => {
     const starter = program(digest, `
       (local $i i32)
