@@ -69,7 +69,8 @@ for (const { machine, uefi } of MACHINES) {
       // Interrupts end to end: the APIC timer wakes the halted CPU, and IRQ 0 comes through the I/O APIC at GSI 2.
       const woke = /local APIC timer at \d+ MHz; a 10 ms one-shot woke the CPU after (\d+\.\d) ms/.exec(r.serial);
       assert.ok(woke, "the APIC timer one-shot fired");
-      assert.ok(Number(woke[1]) >= 9.9 && Number(woke[1]) < 20, `a 10 ms sleep took ${woke[1]} ms`);
+      // Never early; late only by what TCG on a loaded host costs (16 ms seen with two other jobs running).
+      assert.ok(Number(woke[1]) >= 9.9 && Number(woke[1]) < 50, `a 10 ms sleep took ${woke[1]} ms`);
       assert.match(r.serial, /PIT IRQ 0 arrived at vector 34 after \d+\.\d ms/);
       console.log(`      ${machine}: a 10 ms APIC timer sleep took ${woke[1]} ms`);
       // QEMU's RTC starts at the host's UTC time.
