@@ -8,6 +8,7 @@
 // with `--use abort=interfaces/as/atoll/abort` (the Makefile does).
 
 import * as log from "./generated/log";
+import * as notification from "./generated/notification";
 
 @external("atoll", "send")
 declare function sysSend(iface: usize, buffers: usize, count: u32, flags: u32, idOut: usize): i32;
@@ -20,9 +21,9 @@ const NEEDS_ANSWER: u32 = 1;
 const ALLOW_DELAY: u32 = 2;
 const WAIT_BLOCK: u32 = 1;
 const WAIT_EVENTS: u32 = 2;
-const NOTIFY_MESSAGE: u8 = 2;
-const NOTIFY_DESTROYED: u8 = 3;
-const MAX_NOTIFICATION: u32 = 56 + (64 << 10);
+const ANSWER_DATA_AT: u32 = notification.ANSWER_PAYLOAD_AT + 4;
+const INCOMING_DATA_AT: u32 = notification.INCOMING_PAYLOAD_AT + 4;
+const MAX_NOTIFICATION: u32 = INCOMING_DATA_AT + (64 << 10);
 
 const ERRORS: StaticArray<string> = [
   "ok", "permission denied", "no handler for the interface", "queue full", "message too large", "bad pointer",
@@ -36,7 +37,7 @@ export function errorText(code: i32): string {
 
 const buffers = memory.data(8, 4);
 const messageId = memory.data(8, 8);
-const notification = new Uint8Array(<i32>MAX_NOTIFICATION);
+const received = new Uint8Array(<i32>MAX_NOTIFICATION);
 
 function send(iface: StaticArray<u8>, payload: Uint8Array, flags: u32): i32 {
   store<u32>(buffers, <u32>payload.dataStart);
@@ -61,10 +62,12 @@ function errorAnswer(reason: string): Answer {
 export function call(iface: StaticArray<u8>, payload: Uint8Array): Answer {
   const sent = send(iface, payload, NEEDS_ANSWER | ALLOW_DELAY);
   if (sent < 0) return errorAnswer(errorText(sent));
-  const size = sysWait(messageId, 1, WAIT_BLOCK, notification.dataStart, MAX_NOTIFICATION);
+  const size = sysWait(messageId, 1, WAIT_BLOCK, received.dataStart, MAX_NOTIFICATION);
   if (size < 0) return errorAnswer(errorText(size));
-  const length = load<u32>(notification.dataStart, 4);
-  return new Answer(notification[1] != 0, notification.slice(16, 16 + <i32>length));
+  const at = received.dataStart;
+  const length = load<u32>(at + notification.ANSWER_PAYLOAD_AT);
+  const isError = load<u8>(at + notification.ANSWER_ERROR_AT) != 0;
+  return new Answer(isError, received.slice(<i32>ANSWER_DATA_AT, <i32>(ANSWER_DATA_AT + length)));
 }
 
 /** Sends a message that expects no answer; returns 0 or a negative error. */
@@ -105,17 +108,20 @@ export class Event {
 /** Blocks until the next message or process-destroyed notification. */
 export function nextEvent(): Event {
   for (;;) {
-    const size = sysWait(0, 0, WAIT_BLOCK | WAIT_EVENTS, notification.dataStart, MAX_NOTIFICATION);
+    const size = sysWait(0, 0, WAIT_BLOCK | WAIT_EVENTS, received.dataStart, MAX_NOTIFICATION);
     if (size <= 0) continue;
-    const at = notification.dataStart;
+    const at = received.dataStart;
     const kind = load<u8>(at);
-    if (kind == NOTIFY_DESTROYED) return new Event(null, load<u64>(at, 8));
-    if (kind != NOTIFY_MESSAGE) continue;
+    if (kind == notification.DESTROYED) return new Event(null, load<u64>(at + notification.DESTROYED_PID_AT));
+    if (kind != notification.INCOMING) continue;
     const iface = new StaticArray<u8>(32);
-    memory.copy(changetype<usize>(iface), at + 24, 32);
-    const length = load<u32>(at, 4);
-    const m = new Message(load<u64>(at, 8), load<u64>(at, 16), load<u8>(at, 1) != 0, iface, notification.slice(56, 56 + <i32>length));
-    return new Event(m, 0);
+    memory.copy(changetype<usize>(iface), at + notification.INCOMING_IFACE_AT, 32);
+    const length = load<u32>(at + notification.INCOMING_PAYLOAD_AT);
+    const id = load<u64>(at + notification.INCOMING_ID_AT);
+    const sender = load<u64>(at + notification.INCOMING_SENDER_AT);
+    const needsAnswer = load<u8>(at + notification.INCOMING_NEEDS_ANSWER_AT) != 0;
+    const payload = received.slice(<i32>INCOMING_DATA_AT, <i32>(INCOMING_DATA_AT + length));
+    return new Event(new Message(id, sender, needsAnswer, iface, payload), 0);
   }
 }
 

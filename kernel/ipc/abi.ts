@@ -1,6 +1,11 @@
 // The system call ABI every module sees (imports from module "atoll"): flags,
-// error codes, limits and the binary layout of notifications. docs/ipc.md
-// describes it for module authors; interfaces/c/atoll.h will mirror it.
+// error codes and limits. The layout of notifications comes from
+// interfaces/notification.interface, like any interface's. docs/ipc.md
+// describes it all for module authors.
+import {
+  NOTIFICATION_ANSWER, NOTIFICATION_ANSWER_PAYLOAD_AT, NOTIFICATION_DESTROYED, NOTIFICATION_DESTROYED_PID_AT,
+  NOTIFICATION_INCOMING, NOTIFICATION_INCOMING_PAYLOAD_AT,
+} from "./interfaces.generated";
 
 /** send flags */
 export const SEND_NEEDS_ANSWER: u32 = 1;
@@ -34,14 +39,13 @@ export const MAX_DELAYED: i32 = 64;
 export const MAX_PROCESSES: i32 = 256;
 export const MAX_BUFFERS: u32 = 16;
 
-export const NOTIFY_ANSWER: u8 = 1;
-export const NOTIFY_MESSAGE: u8 = 2;
-export const NOTIFY_PROCESS_DESTROYED: u8 = 3;
-/** Layout: kind u8, status u8 (1 = error), 2 zero bytes, length u32, message id u64, payload. */
-export const ANSWER_HEADER: u32 = 16;
-/** Layout: kind u8, flags u8 (1 = needs answer), 2 zero bytes, length u32, message id u64, sender pid u64, interface hash [32], payload. */
-export const MESSAGE_HEADER: u32 = 56;
-/** Layout: kind u8, 7 zero bytes, pid u64. */
-export const DESTROYED_SIZE: u32 = 16;
+export const NOTIFY_ANSWER: u8 = NOTIFICATION_ANSWER;
+export const NOTIFY_MESSAGE: u8 = NOTIFICATION_INCOMING;
+export const NOTIFY_PROCESS_DESTROYED: u8 = NOTIFICATION_DESTROYED;
+/** Bytes before an answer's payload data: the fields, then the payload's u32 length. */
+export const ANSWER_HEADER: u32 = NOTIFICATION_ANSWER_PAYLOAD_AT + 4;
+/** Bytes before an incoming message's payload data. */
+export const MESSAGE_HEADER: u32 = NOTIFICATION_INCOMING_PAYLOAD_AT + 4;
+export const DESTROYED_SIZE: u32 = NOTIFICATION_DESTROYED_PID_AT + 8;
 /** The largest notification: a wait buffer this big never gets E_BUFFER_TOO_SMALL. */
 export const MAX_NOTIFICATION_BYTES: u32 = MESSAGE_HEADER + MAX_MESSAGE_BYTES;

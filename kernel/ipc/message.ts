@@ -1,11 +1,17 @@
 // A message in flight and the notifications that carry it. A notification
-// is built once, in the layout of kernel/ipc/abi.ts: the system calls gather
-// a module's buffers straight into a byte array with room for the header,
-// which is filled in here, so a message is copied once on its way.
+// is built once, in the layout interfaces/notification.interface defines:
+// the system calls gather a module's buffers straight into a byte array
+// with room for the fields before the payload, which are filled in here, so
+// a message is copied once on its way.
 import {
   ANSWER_HEADER, DESTROYED_SIZE, MESSAGE_HEADER, NOTIFY_ANSWER, NOTIFY_MESSAGE, NOTIFY_PROCESS_DESTROYED,
 } from "./abi";
 import { HASH_BYTES } from "./hashkey";
+import {
+  NOTIFICATION_ANSWER_ERROR_AT, NOTIFICATION_ANSWER_ID_AT, NOTIFICATION_ANSWER_PAYLOAD_AT, NOTIFICATION_DESTROYED_PID_AT,
+  NOTIFICATION_INCOMING_ID_AT, NOTIFICATION_INCOMING_IFACE_AT, NOTIFICATION_INCOMING_NEEDS_ANSWER_AT,
+  NOTIFICATION_INCOMING_PAYLOAD_AT, NOTIFICATION_INCOMING_SENDER_AT,
+} from "./interfaces.generated";
 import { Process } from "../proc/process";
 
 export class Notification {
@@ -29,15 +35,6 @@ export class Message {
   }
 }
 
-function fillHeader(bytes: Uint8Array, header: u32, kind: u8, second: u8, id: u64): void {
-  const at = bytes.dataStart;
-  store<u8>(at, kind);
-  store<u8>(at, second, 1);
-  store<u16>(at, 0, 2);
-  store<u32>(at, <u32>bytes.length - header, 4);
-  store<u64>(at, id, 8);
-}
-
 /** `header` bytes of room followed by a copy of `payload`. */
 export function framed(header: u32, payload: Uint8Array): Uint8Array {
   const bytes = new Uint8Array(<i32>header + payload.length);
@@ -45,23 +42,32 @@ export function framed(header: u32, payload: Uint8Array): Uint8Array {
   return bytes;
 }
 
-/** Completes a message notification whose payload already sits at MESSAGE_HEADER; `hash` points at 32 bytes. */
+/** Completes an incoming-message notification whose payload already sits at MESSAGE_HEADER; `hash` points at 32 bytes. */
 export function messageNotification(bytes: Uint8Array, id: u64, senderPid: u64, needsAnswer: bool, hash: usize): Notification {
-  fillHeader(bytes, MESSAGE_HEADER, NOTIFY_MESSAGE, needsAnswer ? 1 : 0, id);
-  store<u64>(bytes.dataStart, senderPid, 16);
-  memory.copy(bytes.dataStart + 24, hash, HASH_BYTES);
+  const at = bytes.dataStart;
+  store<u8>(at, NOTIFY_MESSAGE);
+  store<u64>(at + NOTIFICATION_INCOMING_ID_AT, id);
+  store<u64>(at + NOTIFICATION_INCOMING_SENDER_AT, senderPid);
+  store<u8>(at + NOTIFICATION_INCOMING_NEEDS_ANSWER_AT, needsAnswer ? 1 : 0);
+  memory.copy(at + NOTIFICATION_INCOMING_IFACE_AT, hash, HASH_BYTES);
+  store<u32>(at + NOTIFICATION_INCOMING_PAYLOAD_AT, <u32>bytes.length - MESSAGE_HEADER);
   return new Notification(NOTIFY_MESSAGE, id, bytes);
 }
 
 /** Completes an answer notification whose payload already sits at ANSWER_HEADER. */
 export function answerNotification(bytes: Uint8Array, id: u64, isError: bool): Notification {
-  fillHeader(bytes, ANSWER_HEADER, NOTIFY_ANSWER, isError ? 1 : 0, id);
+  const at = bytes.dataStart;
+  store<u8>(at, NOTIFY_ANSWER);
+  store<u64>(at + NOTIFICATION_ANSWER_ID_AT, id);
+  store<u8>(at + NOTIFICATION_ANSWER_ERROR_AT, isError ? 1 : 0);
+  store<u32>(at + NOTIFICATION_ANSWER_PAYLOAD_AT, <u32>bytes.length - ANSWER_HEADER);
   return new Notification(NOTIFY_ANSWER, id, bytes);
 }
 
 export function destroyedNotification(pid: u64): Notification {
   const bytes = new Uint8Array(DESTROYED_SIZE);
-  fillHeader(bytes, DESTROYED_SIZE, NOTIFY_PROCESS_DESTROYED, 0, pid);
+  store<u8>(bytes.dataStart, NOTIFY_PROCESS_DESTROYED);
+  store<u64>(bytes.dataStart + NOTIFICATION_DESTROYED_PID_AT, pid);
   return new Notification(NOTIFY_PROCESS_DESTROYED, 0, bytes);
 }
 

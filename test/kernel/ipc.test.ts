@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { newMachine } from "../harness/machine.ts";
 import { BootProgram, bootWithPrograms } from "../harness/programs.ts";
-import { interfaceHash, program, testInterface } from "../../tools/hosted/programs.ts";
+import { interfaceHash, NOTIFICATION, program, testInterface } from "../../tools/hosted/programs.ts";
 
 const KERNEL_LOG = interfaceHash("kernel-log");
 const REGISTRY = interfaceHash("registry");
@@ -25,11 +25,11 @@ const pong = program(PONG, `
   (call $register (i32.const 64))
   (loop $serve
     (drop (call $wait (i32.const 0) (i32.const 0) (i32.const 3) (i32.const 4096) (i32.const 4096)))
-    (br_if $serve (i32.eq (i32.load8_u (i32.const 4096)) (i32.const 3)))
-    (call $expect (i32.load8_u (i32.const 4096)) (i32.const 2))
-    (i32.store (i32.const 200) (i32.const 4152))
-    (i32.store (i32.const 204) (i32.load (i32.const 4100)))
-    (call $expect (call $answer (i64.load (i32.const 4104)) (i32.const 200) (i32.const 1) (i32.const 0)) (i32.const 0))
+    (br_if $serve (i32.eq (i32.load8_u (i32.const 4096)) (i32.const ${NOTIFICATION.kind.destroyed})))
+    (call $expect (i32.load8_u (i32.const 4096)) (i32.const ${NOTIFICATION.kind.incoming}))
+    (i32.store (i32.const 200) (i32.const ${NOTIFICATION.at.incomingData}))
+    (i32.store (i32.const 204) (i32.load (i32.const ${NOTIFICATION.at.incomingLength})))
+    (call $expect (call $answer (i64.load (i32.const ${NOTIFICATION.at.incomingId})) (i32.const 200) (i32.const 1) (i32.const 0)) (i32.const 0))
     (br $serve))`);
 
 // Sends 200 numbered messages to "pong" and checks each echo.
@@ -39,7 +39,7 @@ const ping = program(PONG, `
     (i32.store (i32.const 400) (local.get $i))
     (call $expect (call $call (i32.const 64) (i32.const 400) (i32.const 4) (i32.const ${NEEDS_ANSWER | ALLOW_DELAY})) (i32.const 0))
     (call $expect (call $await) (i32.const 0))
-    (call $expect (i32.load (i32.const 4112)) (local.get $i))
+    (call $expect (i32.load (i32.const ${NOTIFICATION.at.answerData})) (local.get $i))
     (local.set $i (i32.add (local.get $i) (i32.const 1)))
     (br_if $again (i32.lt_u (local.get $i) (i32.const 200))))
   (call $log $str("200 round trips done"))`);
@@ -99,7 +99,7 @@ describe("processes and IPC (hosted)", function () {
       (call $expect (call $call (i32.const 64) (i32.const 400) (i32.const 4) (i32.const ${NEEDS_ANSWER | ALLOW_DELAY})) (i32.const 0))
       (call $expect (call $await) (i32.const 1))
       (call $log $str("error answer received"))
-      (call $log (i32.const 4112) (i32.load (i32.const 4100)))`);
+      (call $log (i32.const ${NOTIFICATION.at.answerData}) (i32.load (i32.const ${NOTIFICATION.at.answerLength})))`);
     const log = await run([
       { name: "client", bytes: client, grants: [KERNEL_LOG, PONG] },
       { name: "fragile", bytes: fragile, grants: [REGISTRY] },
@@ -112,10 +112,10 @@ describe("processes and IPC (hosted)", function () {
   it("tells a handler when a process it served is destroyed", async () => {
     const watcher = program(PONG, `
       (call $register (i32.const 64))
-      (call $expect (call $wait (i32.const 0) (i32.const 0) (i32.const 3) (i32.const 4096) (i32.const 4096)) (i32.const 60))
-      (call $expect (call $wait (i32.const 0) (i32.const 0) (i32.const 3) (i32.const 4096) (i32.const 4096)) (i32.const 16))
-      (call $expect (i32.load8_u (i32.const 4096)) (i32.const 3))
-      (call $expect (i32.load (i32.const 4104)) (i32.const 2))
+      (call $expect (call $wait (i32.const 0) (i32.const 0) (i32.const 3) (i32.const 4096) (i32.const 4096)) (i32.const ${NOTIFICATION.at.incomingData - 4096 + 4}))
+      (call $expect (call $wait (i32.const 0) (i32.const 0) (i32.const 3) (i32.const 4096) (i32.const 4096)) (i32.const ${NOTIFICATION.at.destroyedPid - 4096 + 8}))
+      (call $expect (i32.load8_u (i32.const 4096)) (i32.const ${NOTIFICATION.kind.destroyed}))
+      (call $expect (i32.load (i32.const ${NOTIFICATION.at.destroyedPid})) (i32.const 2))
       (call $log $str("saw process 2 go"))`);
     const fireAndForget = program(PONG, `
       (call $expect (call $call (i32.const 64) (i32.const 400) (i32.const 4) (i32.const ${ALLOW_DELAY})) (i32.const 0))`);
@@ -155,7 +155,7 @@ describe("processes and IPC (hosted)", function () {
     const first = program(PONG, `
       (call $register (i32.const 64))
       (drop (call $wait (i32.const 0) (i32.const 0) (i32.const 3) (i32.const 4096) (i32.const 4096)))
-      (i64.store (i32.const 500) (i64.load (i32.const 4104)))
+      (i64.store (i32.const 500) (i64.load (i32.const ${NOTIFICATION.at.incomingId})))
       (i32.store8 (i32.const 300) (i32.const 1))
       (memory.copy (i32.const 301) (i32.const 64) (i32.const 32))
       (call $expect (call $call (i32.const 32) (i32.const 300) (i32.const 33) (i32.const ${NEEDS_ANSWER})) (i32.const 0))
@@ -189,7 +189,7 @@ describe("processes and IPC (hosted)", function () {
       (memory.copy (i32.const 301) (i32.const 64) (i32.const 32))
       (call $expect (call $call (i32.const 32) (i32.const 300) (i32.const 33) (i32.const ${NEEDS_ANSWER})) (i32.const 0))
       (call $expect (call $await) (i32.const 1))
-      (call $log (i32.const 4112) (i32.load (i32.const 4100)))`);
+      (call $log (i32.const ${NOTIFICATION.at.answerData}) (i32.load (i32.const ${NOTIFICATION.at.answerLength})))`);
     const { cidOf } = await import("../../tools/identity.ts");
     const log = await run(
       [
@@ -288,7 +288,7 @@ describe("process lifecycle (hosted)", function () {
         (call $expect (call $call (i32.const 900) (i32.const 600) (i32.const 46) (i32.const ${NEEDS_ANSWER})) (i32.const 0))
         (call $expect (call $await) (i32.const 0))
         (i32.store8 (i32.const 700) (i32.const 1))
-        (i64.store (i32.const 701) (i64.load (i32.const 4112)))
+        (i64.store (i32.const 701) (i64.load (i32.const ${NOTIFICATION.at.answerData})))
         (call $expect (call $call (i32.const 900) (i32.const 700) (i32.const 9) (i32.const ${NEEDS_ANSWER})) (i32.const 0))
         (call $expect (call $await) (i32.const 0))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
@@ -322,7 +322,7 @@ describe("process lifecycle (hosted)", function () {
         (call $expect (call $await) (i32.const 1))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br_if $again (i32.lt_u (local.get $i) (i32.const ${n}))))
-      (call $log (i32.const 4112) (i32.load (i32.const 4100)))`, { 900: PROCESS });
+      (call $log (i32.const ${NOTIFICATION.at.answerData}) (i32.load (i32.const ${NOTIFICATION.at.answerLength})))`, { 900: PROCESS });
     const kib = async (n: number) => {
       const log = await run([
         { name: "starter", bytes: tries(n), grants: [KERNEL_LOG, PROCESS] },
@@ -348,7 +348,7 @@ describe("process lifecycle (hosted)", function () {
         (call $expect (call $call (i32.const 900) (i32.const 600) (i32.const 46) (i32.const ${NEEDS_ANSWER})) (i32.const 0))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br_if $again (i32.eqz (call $await))))
-      (call $log (i32.const 4112) (i32.load (i32.const 4100)))
+      (call $log (i32.const ${NOTIFICATION.at.answerData}) (i32.load (i32.const ${NOTIFICATION.at.answerLength})))
       (call $expect (local.get $i) (i32.const 256))`, { 900: PROCESS });
     const log = await run([
       { name: "starter", bytes: starter, grants: [KERNEL_LOG, PROCESS] },
@@ -385,8 +385,8 @@ describe("loading modules through the loader interface (hosted)", function () {
       (i32.store (i32.const 204) (i32.const ${bytes.length + 4}))
       (loop $serve
         (drop (call $wait (i32.const 0) (i32.const 0) (i32.const 3) (i32.const 4096) (i32.const 4096)))
-        (if (i32.eq (i32.load8_u (i32.const 4096)) (i32.const 2))
-          (then (drop (call $answer (i64.load (i32.const 4104)) (i32.const 200) (i32.const 1) (i32.const 0)))))
+        (if (i32.eq (i32.load8_u (i32.const 4096)) (i32.const ${NOTIFICATION.kind.incoming}))
+          (then (drop (call $answer (i64.load (i32.const ${NOTIFICATION.at.incomingId})) (i32.const 200) (i32.const 1) (i32.const 0)))))
         (br $serve))`;
     return program(LOADER, body, { 20000: hex(bytes) });
   }
@@ -402,7 +402,7 @@ describe("loading modules through the loader interface (hosted)", function () {
       (memory.copy (i32.const 646) (i32.const 0) (i32.const 32))
       (call $expect (call $call (i32.const 900) (i32.const 600) (i32.const 78) (i32.const ${NEEDS_ANSWER})) (i32.const 0))
       (if (call $await)
-        (then (call $log (i32.const 4112) (i32.load (i32.const 4100))))
+        (then (call $log (i32.const ${NOTIFICATION.at.answerData}) (i32.load (i32.const ${NOTIFICATION.at.answerLength}))))
         (else (call $log $str("started"))))`, { 900: PROCESS });
   }
 

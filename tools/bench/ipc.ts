@@ -3,7 +3,7 @@
 // A client sends N messages that need an answer to a server that answers
 // each; two runs with different N cancel out boot and start-up time.
 import { runHosted } from "../hosted/image.ts";
-import { interfaceHash, program, testInterface } from "../hosted/programs.ts";
+import { interfaceHash, NOTIFICATION, program, testInterface } from "../hosted/programs.ts";
 import { cidOf } from "../identity.ts";
 
 const BENCH = testInterface("ipc-bench");
@@ -16,8 +16,8 @@ const server = program(BENCH, `
   (i32.store (i32.const 204) (i32.const 4))
   (loop $serve
     (drop (call $wait (i32.const 0) (i32.const 0) (i32.const 3) (i32.const 4096) (i32.const 4096)))
-    (if (i32.eq (i32.load8_u (i32.const 4096)) (i32.const 2))
-      (then (drop (call $answer (i64.load (i32.const 4104)) (i32.const 200) (i32.const 1) (i32.const 0)))))
+    (if (i32.eq (i32.load8_u (i32.const 4096)) (i32.const ${NOTIFICATION.kind.incoming}))
+      (then (drop (call $answer (i64.load (i32.const ${NOTIFICATION.at.incomingId})) (i32.const 200) (i32.const 1) (i32.const 0)))))
     (br $serve))`);
 
 function client(roundTrips: number): Uint8Array {

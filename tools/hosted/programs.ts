@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadDefinitions } from "../interfaces/catalog.ts";
+import { fixedOffsets } from "../interfaces/definition.ts";
 import { interfaceHashHex } from "../interfaces/hash.ts";
 
 export function interfaceHash(name: string): string {
@@ -13,6 +14,34 @@ export function interfaceHash(name: string): string {
   if (!def) throw new Error(`no interface '${name}' in interfaces/`);
   return interfaceHashHex(def);
 }
+
+/** Where programs read notifications: wait()'s buffer. */
+export const WAIT_BUFFER = 4096;
+
+function notificationLayout() {
+  const def = loadDefinitions().find((d) => d.name === "notification")!;
+  const message = (name: string) => def.messages.find((m) => m.name === name)!;
+  const at = (name: string, field: string) => WAIT_BUFFER + fixedOffsets(message(name).fields).get(field)!;
+  return {
+    kind: { answer: message("answer").ordinal, incoming: message("incoming").ordinal, destroyed: message("destroyed").ordinal },
+    at: {
+      answerId: at("answer", "id"),
+      answerError: at("answer", "error"),
+      answerLength: at("answer", "payload"),
+      answerData: at("answer", "payload") + 4,
+      incomingId: at("incoming", "id"),
+      incomingLength: at("incoming", "payload"),
+      incomingData: at("incoming", "payload") + 4,
+      destroyedPid: at("destroyed", "pid"),
+    },
+  };
+}
+
+/**
+ * The notification layout from interfaces/notification.interface, as
+ * addresses in a program's wait buffer and kind bytes.
+ */
+export const NOTIFICATION = notificationLayout();
 
 /** A made-up interface for tests: any 32 bytes name an interface. */
 export function testInterface(name: string): string {
@@ -79,7 +108,7 @@ export function program(target: string, body: string, hashes: Record<number, str
     (call $send (local.get $iface) (i32.const 104) (i32.const 1) (local.get $flags) (i32.const 96)))
   (func $await (result i32)
     (call $expect (i32.gt_s (call $wait (i32.const 96) (i32.const 1) (i32.const 1) (i32.const 4096) (i32.const 4096)) (i32.const 0)) (i32.const 1))
-    (i32.load8_u (i32.const 4097)))
+    (i32.load8_u (i32.const ${NOTIFICATION.at.answerError})))
   (func $register (param $iface i32)
     (i32.store8 (i32.const 300) (i32.const 0))
     (memory.copy (i32.const 301) (local.get $iface) (i32.const 32))

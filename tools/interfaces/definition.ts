@@ -40,6 +40,24 @@ const NAME = /^[a-z][a-z0-9-]*$/;
 const IDENT = /^[a-z][a-zA-Z0-9_]*$/;
 const MAX_MESSAGES = 256;
 
+const FIXED_SIZES: Partial<Record<Primitive, number>> = { u8: 1, u16: 2, u32: 4, u64: 8, i8: 1, i16: 2, i32: 4, i64: 8, f32: 4, f64: 8, bool: 1, hash: 32 };
+
+/**
+ * Byte offset of each field of a message whose offset is fixed (every field
+ * before it has a fixed size), counting the ordinal byte first.
+ */
+export function fixedOffsets(fields: Field[]): Map<string, number> {
+  const offsets = new Map<string, number>();
+  let at = 1;
+  for (const f of fields) {
+    offsets.set(f.name, at);
+    const size = f.type.kind === "primitive" ? FIXED_SIZES[f.type.name] : undefined;
+    if (size === undefined) break;
+    at += size;
+  }
+  return offsets;
+}
+
 export function typeText(t: FieldType): string {
   return t.kind === "list" ? `list<${t.element}>` : t.name;
 }

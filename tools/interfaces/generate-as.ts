@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadDefinitions } from "./catalog.ts";
-import { Field, FieldType, InterfaceDefinition, Primitive } from "./definition.ts";
+import { Field, FieldType, fixedOffsets, InterfaceDefinition, Primitive } from "./definition.ts";
 import { interfaceHash } from "./hash.ts";
 
 const AS_TYPES: Record<Primitive, string> = {
@@ -71,7 +71,9 @@ function generate(def: InterfaceDefinition): string {
     `export const INTERFACE: StaticArray<u8> = [${hash}];`,
   ];
   for (const m of def.messages) {
-    parts.push("", `export const ${m.name.toUpperCase()}: u8 = ${m.ordinal};`, codec(pascal(m.name), m.fields, m.ordinal));
+    parts.push("", `export const ${m.name.toUpperCase()}: u8 = ${m.ordinal};`);
+    for (const [field, at] of fixedOffsets(m.fields)) parts.push(`export const ${m.name.toUpperCase()}_${field.replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase()}_AT: u32 = ${at};`);
+    parts.push(codec(pascal(m.name), m.fields, m.ordinal));
     if (m.answer !== null) parts.push(codec(`${pascal(m.name)}Answer`, m.answer, null));
   }
   parts.push("");
