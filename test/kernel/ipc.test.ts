@@ -9,6 +9,17 @@ const REGISTRY = interfaceHash("registry");
 const PONG = testInterface("pong");
 
 const NEEDS_ANSWER = 1;
+
+/**
+ * Builds at 600 the 46-byte process.start message for the module whose
+ * digest is at 64, named "child", with no grants.
+ */
+const START_CHILD = `
+      (i32.store8 (i32.const 600) (i32.const 0))
+      (memory.copy (i32.const 601) (i32.const 64) (i32.const 32))
+      (i32.store (i32.const 633) (i32.const 5))
+      (i64.store (i32.const 637) (i64.const 0x646c696863))
+      (i32.store (i32.const 642) (i32.const 0))`;
 const ALLOW_DELAY = 2;
 
 async function run(programs: BootProgram[], extraConfig = "") {
@@ -279,11 +290,7 @@ describe("process lifecycle (hosted)", function () {
   function cycler(cycles: number): Uint8Array {
     return program(digest, `
       (local $i i32)
-      (i32.store8 (i32.const 600) (i32.const 0))
-      (memory.copy (i32.const 601) (i32.const 64) (i32.const 32))
-      (i32.store (i32.const 633) (i32.const 5))
-      (i64.store (i32.const 637) (i64.const 0x646c696863))
-      (i32.store (i32.const 642) (i32.const 0))
+      ${START_CHILD}
       (loop $again
         (call $expect (call $call (i32.const 900) (i32.const 600) (i32.const 46) (i32.const ${NEEDS_ANSWER})) (i32.const 0))
         (call $expect (call $await) (i32.const 0))
@@ -312,11 +319,7 @@ describe("process lifecycle (hosted)", function () {
     const garbageDigest = createHash("sha256").update(garbage).digest("hex");
     const tries = (n: number) => program(garbageDigest, `
       (local $i i32)
-      (i32.store8 (i32.const 600) (i32.const 0))
-      (memory.copy (i32.const 601) (i32.const 64) (i32.const 32))
-      (i32.store (i32.const 633) (i32.const 5))
-      (i64.store (i32.const 637) (i64.const 0x646c696863))
-      (i32.store (i32.const 642) (i32.const 0))
+      ${START_CHILD}
       (loop $again
         (call $expect (call $call (i32.const 900) (i32.const 600) (i32.const 46) (i32.const ${NEEDS_ANSWER})) (i32.const 0))
         (call $expect (call $await) (i32.const 1))
@@ -339,11 +342,7 @@ describe("process lifecycle (hosted)", function () {
   it("refuses to start more than 256 processes", async () => {
     const starter = program(digest, `
       (local $i i32)
-      (i32.store8 (i32.const 600) (i32.const 0))
-      (memory.copy (i32.const 601) (i32.const 64) (i32.const 32))
-      (i32.store (i32.const 633) (i32.const 5))
-      (i64.store (i32.const 637) (i64.const 0x646c696863))
-      (i32.store (i32.const 642) (i32.const 0))
+      ${START_CHILD}
       (loop $again
         (call $expect (call $call (i32.const 900) (i32.const 600) (i32.const 46) (i32.const ${NEEDS_ANSWER})) (i32.const 0))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
