@@ -1,9 +1,14 @@
 // The interfaces the kernel handles itself: the registry of handlers,
-// starting and ending processes, and the kernel's own log. Their messages follow the layouts their definitions
+// starting and ending processes, the kernel's own log, time, the wall clock
+// and random bytes. Their messages follow the layouts their definitions
 // in interfaces/ give (ordinal byte, then fields; strings as u32 length and
 // UTF-8).
 import { HASH_BYTES, hashKey } from "./hashkey";
-import { PROCESS_KILL, PROCESS_START, REGISTRY_HANDLER, REGISTRY_REGISTER, REGISTRY_UNREGISTER } from "./interfaces.generated";
+import {
+  KERNEL_LOG_INTERFACE, PROCESS_INTERFACE, PROCESS_KILL, PROCESS_START, RANDOM_FILL, RANDOM_INTERFACE, REGISTRY_HANDLER,
+  REGISTRY_INTERFACE, REGISTRY_REGISTER, REGISTRY_UNREGISTER, SYSTEM_TIME_INTERFACE, SYSTEM_TIME_NOW, TIME_INTERFACE,
+  TIME_NOW, TIME_SLEEP_UNTIL,
+} from "./interfaces.generated";
 import { errorPayload, Message } from "./message";
 import { handlerOf, kernelAnswer, register, unregister } from "./router";
 import { Process } from "../proc/process";
@@ -11,6 +16,31 @@ import { startForRequest } from "../proc/launch";
 import { endProcess, processByPid } from "../proc/table";
 import { cidOfDigest } from "../identity/cid";
 import * as log from "../console/log";
+import { randomFill } from "../random/generator";
+import { wallClockNanos } from "../time/rtc";
+import { addSleep, Sleep } from "../time/sleeps";
+import { nanosSinceEntry } from "../time/tsc";
+
+export type KernelHandler = (sender: Process, m: Message) => void;
+
+/** The kernel's handler for interface `key`, or null when a process must handle it. */
+export function kernelHandlerFor(key: string): KernelHandler | null {
+  if (key == REGISTRY_INTERFACE) return handleRegistry;
+  if (key == PROCESS_INTERFACE) return handleProcess;
+  if (key == KERNEL_LOG_INTERFACE) return handleKernelLog;
+  if (key == TIME_INTERFACE) return handleTime;
+  if (key == SYSTEM_TIME_INTERFACE) return handleSystemTime;
+  if (key == RANDOM_INTERFACE) return handleRandom;
+  return null;
+}
+
+const MAX_RANDOM_BYTES: u32 = 4096;
+
+function answerU64(sender: Process, m: Message, value: u64): void {
+  const answer = new Uint8Array(8);
+  store<u64>(answer.dataStart, value);
+  kernelAnswer(sender, m, false, answer);
+}
 
 const EMPTY = new Uint8Array(0);
 
@@ -106,4 +136,40 @@ function killProcess(sender: Process, m: Message, pid: u64): void {
     endProcess(target, "killed by process " + sender.pid.toString());
     kernelAnswer(sender, m, false, EMPTY);
   }
+}
+
+/** now() -> (nanos: u64); sleepUntil(nanos: u64) -> (), answered at that instant. */
+export function handleTime(sender: Process, m: Message): void {
+  const p = m.payload;
+  if (p.length == 1 && p[0] == TIME_NOW) answerU64(sender, m, nanosSinceEntry());
+  else if (p.length == 9 && p[0] == TIME_SLEEP_UNTIL) {
+    const deadline = load<u64>(p.dataStart + 1);
+    if (deadline <= nanosSinceEntry() || !m.needsAnswer) kernelAnswer(sender, m, false, EMPTY);
+    else addSleep(new Sleep(deadline, sender, m));
+  } else refuse(sender, m, "malformed time message");
+}
+
+/** now() -> (unixNanos: i64). */
+export function handleSystemTime(sender: Process, m: Message): void {
+  const p = m.payload;
+  if (p.length == 1 && p[0] == SYSTEM_TIME_NOW) answerU64(sender, m, <u64>wallClockNanos());
+  else refuse(sender, m, "malformed system-time message");
+}
+
+/** fill(length: u32) -> (bytes: bytes). */
+export function handleRandom(sender: Process, m: Message): void {
+  const p = m.payload;
+  if (p.length != 5 || p[0] != RANDOM_FILL) {
+    refuse(sender, m, "malformed random message");
+    return;
+  }
+  const length = load<u32>(p.dataStart + 1);
+  if (length > MAX_RANDOM_BYTES) {
+    refuse(sender, m, "at most " + MAX_RANDOM_BYTES.toString() + " random bytes per message");
+    return;
+  }
+  const answer = new Uint8Array(4 + <i32>length);
+  store<u32>(answer.dataStart, length);
+  randomFill(answer.dataStart + 4, length);
+  kernelAnswer(sender, m, false, answer);
 }

@@ -7,9 +7,8 @@ import {
   MAX_PENDING_ANSWERS, MESSAGE_HEADER, NOTIFY_ANSWER, NOTIFY_MESSAGE, OK, SEND_ALLOW_DELAY, SEND_NEEDS_ANSWER,
 } from "./abi";
 import { HASH_BYTES, keyBytes } from "./hashkey";
-import { KERNEL_LOG_INTERFACE, PROCESS_INTERFACE, REGISTRY_INTERFACE } from "./interfaces.generated";
 import { answerNotification, destroyedNotification, errorPayload, framed, Message, messageNotification, Notification } from "./message";
-import { handleKernelLog, handleProcess, handleRegistry } from "./kernel-interfaces";
+import { kernelHandlerFor } from "./kernel-interfaces";
 import { Process } from "../proc/process";
 import { deliver, processByPid } from "../proc/table";
 import { loadAnswered } from "../proc/launch";
@@ -43,12 +42,11 @@ export function send(sender: Process, key: string, hash: usize, bytes: Uint8Arra
   if (needsAnswer && sender.awaiting.size >= MAX_PENDING_ANSWERS) return E_TOO_MANY_PENDING;
   const notification = messageNotification(bytes, nextMessageId, sender.pid, needsAnswer, hash);
   const m = new Message(nextMessageId, key, sender, needsAnswer, notification);
-  if (key == REGISTRY_INTERFACE || key == PROCESS_INTERFACE || key == KERNEL_LOG_INTERFACE) {
+  const kernelHandler = cached ? sender.lastKernelHandler : kernelHandlerFor(key);
+  if (kernelHandler !== null) {
     nextMessageId++;
     if (needsAnswer) sender.awaiting.add(m.id);
-    if (key == REGISTRY_INTERFACE) handleRegistry(sender, m);
-    else if (key == PROCESS_INTERFACE) handleProcess(sender, m);
-    else handleKernelLog(sender, m);
+    kernelHandler(sender, m);
     return <i64>m.id;
   }
   const handler = cached ? cachedHandler(sender, key) : handlerOf(key);

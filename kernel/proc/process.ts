@@ -2,6 +2,7 @@
 // grants, its queue of notifications and its bookkeeping of messages in flight.
 import { MAX_QUEUED, NOTIFY_ANSWER, WAIT_INTERFACE_MESSAGES } from "../ipc/abi";
 import { hashKey } from "../ipc/hashkey";
+import { KernelHandler, kernelHandlerFor } from "../ipc/kernel-interfaces";
 import { Message, Notification } from "../ipc/message";
 import { Thread } from "../wasm/execute";
 import { FuncInst, Instance } from "../wasm/runtime";
@@ -46,6 +47,7 @@ export class Process {
   private lastHash: StaticArray<u8> = new StaticArray<u8>(32);
   lastKey: string = "";
   lastGranted: bool = false;
+  lastKernelHandler: KernelHandler | null = null;
   lastHandler: Process | null = null;
   lastHandlerGeneration: i32 = -1;
 
@@ -70,6 +72,7 @@ export class Process {
     memory.copy(last, hash, 32);
     this.lastKey = hashKey(hash);
     this.lastGranted = this.grants.has(this.lastKey);
+    this.lastKernelHandler = kernelHandlerFor(this.lastKey);
     this.lastHandlerGeneration = -1;
     return this.lastKey;
   }

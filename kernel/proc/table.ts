@@ -13,6 +13,7 @@ import { Module } from "../wasm/module";
 import { Store } from "../wasm/store";
 import { EXTERN_FUNC } from "../wasm/types";
 import { forgetProcess, makeRunnable } from "../sched/scheduler";
+import { dropSleeps } from "../time/sleeps";
 import { Process, ProcessState, WaitRequest } from "./process";
 import { defineSystemCalls, writeToModule } from "./syscalls";
 
@@ -125,6 +126,7 @@ export function endProcess(p: Process, reason: string): void {
   p.exitReason = reason;
   processes.delete(p.pid);
   releaseProcess(p, reason);
+  dropSleeps(p);
   p.thread.dispose();
   release(p.store, p.instance.module);
   forgetProcess(p);

@@ -4,6 +4,11 @@
 import { Process, ProcessState } from "../proc/process";
 import { endProcess } from "../proc/table";
 import { THREAD_BLOCKED, THREAD_DONE, THREAD_OUT_OF_FUEL } from "../wasm/execute";
+import { currentLocalApic } from "../arch/interrupts";
+import { kernelAnswer } from "../ipc/router";
+import { apicTimerTicksPerMs, sleepMs } from "../time/apic-timer";
+import { hasSleeps, nextDeadline, takeExpired } from "../time/sleeps";
+import { delayMs, nanosSinceEntry } from "../time/tsc";
 
 export const QUANTUM: i64 = 50_000;
 
@@ -21,9 +26,36 @@ export function forgetProcess(p: Process): void {
   if (at >= 0) runQueue.splice(at, 1);
 }
 
-/** Runs processes until none is runnable (all blocked or ended). */
+/**
+ * Runs processes until none is runnable and none sleeps; while all wait for
+ * a sleepUntil instant, the CPU waits for the earliest one.
+ */
 export function runUntilIdle(): void {
-  while (runQueue.length > 0) runTurn(runQueue.shift());
+  for (;;) {
+    while (runQueue.length > 0) {
+      runTurn(runQueue.shift());
+      // Sleepers wake on time even while others keep the CPU busy.
+      if (hasSleeps() && nextDeadline() <= nanosSinceEntry()) wakeSleepers();
+    }
+    if (!hasSleeps()) return;
+    waitUntil(nextDeadline());
+    wakeSleepers();
+  }
+}
+
+function wakeSleepers(): void {
+  const expired = takeExpired(nanosSinceEntry());
+  for (let i = 0; i < expired.length; i++) kernelAnswer(expired[i].sender, expired[i].message, false, new Uint8Array(0));
+}
+
+// Halts on a one-shot APIC timer when there is one, else spins on the TSC.
+function waitUntil(deadline: u64): void {
+  const now = nanosSinceEntry();
+  if (deadline <= now) return;
+  const ms = (deadline - now + 999_999) / 1_000_000;
+  const apic = currentLocalApic();
+  if (apic !== null && apicTimerTicksPerMs() > 0) sleepMs(apic, ms);
+  else delayMs(ms);
 }
 
 // The start function ends by moving on to `_start`; `_start` by exiting.

@@ -145,12 +145,23 @@ describe("example modules in QEMU (integration)", function () {
     assert.doesNotMatch(r.serial, /trapped|cannot start/);
   });
 
+  it("sleeps 200 ms ten times through the time interface within 10% by the TSC", async () => {
+    const r = await boot(machine(["test"]), BIOS_TIMEOUT);
+    assert.equal(r.status, STATUS_TEST_PASSED, r.serial);
+    const slept = /clock: slept 10 x 200 ms in (\d+) ms \((\d+) per mille off\)/.exec(r.serial);
+    assert.ok(slept, "the clock module's line is missing");
+    assert.ok(Math.abs(Number(slept[1]) - 2000) <= 200, `${slept[1]} ms for 2000 ms of sleeps`);
+    assert.match(r.serial, /clock: 8 random bytes [0-9a-f]{16}/);
+    assert.match(r.serial, /clock: wall clock \d{10} s since 1970/);
+  });
+
   it("keeps serving while a module computes forever (fuel preemption)", async () => {
-    const r = await boot(machine(["start=spinner"]), BIOS_TIMEOUT, /greetings echoed/);
+    const r = await boot(machine(["start=spinner"]), BIOS_TIMEOUT, /^(?=[\s\S]*greetings echoed)(?=[\s\S]*clock: slept)/);
     assert.equal(r.timedOut, false, r.serial);
-    assert.match(r.serial, /started process 4 \(spinner\)/);
+    assert.match(r.serial, /started process \d+ \(spinner\)/);
     assert.match(r.serial, /logger: \[pid 3\] greeter: 1000 greetings echoed/);
-    assert.doesNotMatch(r.serial, /process 4 \(spinner\) ended/);
+    assert.doesNotMatch(r.serial, /\(spinner\) ended/);
+    assert.match(r.serial, /clock: slept 10 x 200 ms/, "sleepers wake while the spinner runs");
   });
 
   it("reports a start= name that is no boot module", async () => {

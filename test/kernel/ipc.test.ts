@@ -280,6 +280,46 @@ describe("processes and IPC (hosted)", function () {
   });
 });
 
+describe("time, system-time and random (hosted)", function () {
+  this.timeout(60_000);
+  const TIME = interfaceHash("time");
+  const RANDOM = interfaceHash("random");
+
+  it("answers sleepUntil at its instant, not before, and fills random bytes within the limit", async () => {
+    // now() into 520; sleepUntil(now + 50 ms); now() again must be past the deadline.
+    const sleeper = program(TIME, `
+      (i32.store8 (i32.const 500) (i32.const 0))
+      (call $expect (call $call (i32.const 64) (i32.const 500) (i32.const 1) (i32.const ${NEEDS_ANSWER})) (i32.const 0))
+      (call $expect (call $await) (i32.const 0))
+      (i64.store (i32.const 520) (i64.add (i64.load (i32.const ${NOTIFICATION.at.answerData})) (i64.const 50000000)))
+      (i32.store8 (i32.const 511) (i32.const 1))
+      (i64.store (i32.const 512) (i64.load (i32.const 520)))
+      (call $expect (call $call (i32.const 64) (i32.const 511) (i32.const 9) (i32.const ${NEEDS_ANSWER})) (i32.const 0))
+      (call $expect (call $await) (i32.const 0))
+      (call $expect (call $call (i32.const 64) (i32.const 500) (i32.const 1) (i32.const ${NEEDS_ANSWER})) (i32.const 0))
+      (call $expect (call $await) (i32.const 0))
+      (call $expect (i64.ge_u (i64.load (i32.const ${NOTIFICATION.at.answerData})) (i64.load (i32.const 520))) (i32.const 1))
+      (call $log $str("woke after the deadline"))`);
+    const dice = program(RANDOM, `
+      (i32.store8 (i32.const 500) (i32.const 0))
+      (i32.store (i32.const 501) (i32.const 16))
+      (call $expect (call $call (i32.const 64) (i32.const 500) (i32.const 5) (i32.const ${NEEDS_ANSWER})) (i32.const 0))
+      (call $expect (call $await) (i32.const 0))
+      (call $expect (i32.load (i32.const ${NOTIFICATION.at.answerData})) (i32.const 16))
+      (i32.store (i32.const 501) (i32.const 5000))
+      (call $expect (call $call (i32.const 64) (i32.const 500) (i32.const 5) (i32.const ${NEEDS_ANSWER})) (i32.const 0))
+      (call $expect (call $await) (i32.const 1))
+      (call $log (i32.const ${NOTIFICATION.at.answerData}) (i32.load (i32.const ${NOTIFICATION.at.answerLength})))`);
+    const log = await run([
+      { name: "sleeper", bytes: sleeper, grants: [TIME, KERNEL_LOG] },
+      { name: "dice", bytes: dice, grants: [RANDOM, KERNEL_LOG] },
+    ]);
+    assert.match(log, /sleeper: woke after the deadline/);
+    assert.match(log, /dice: at most 4096 random bytes per message/);
+    assert.doesNotMatch(log, /trapped/);
+  });
+});
+
 describe("process lifecycle (hosted)", function () {
   this.timeout(120_000);
   const PROCESS = interfaceHash("process");

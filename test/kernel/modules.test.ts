@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { newMachine } from "../harness/machine.ts";
 import { BootInfoBuilder } from "../../tools/hosted/multiboot2.ts";
 import { SMALL_PC } from "../harness/boots.ts";
@@ -19,10 +19,14 @@ describe("example modules on the hosted kernel", function () {
       info.module(at, at + bytes.length, name);
       at += (bytes.length + 0xfff) & ~0xfff;
     };
-    for (const name of ["logger", "echo", "greeter"]) place(new Uint8Array(readFileSync(`${OUT}/modules/${name}.wasm`)), name);
+    for (const file of readdirSync(`${OUT}/modules`).filter((f) => f.endsWith(".wasm")).sort()) {
+      place(new Uint8Array(readFileSync(`${OUT}/modules/${file}`)), file.replace(/\.wasm$/, ""));
+    }
     place(new Uint8Array(readFileSync(`${OUT}/atoll.conf`)), "config");
     assert.equal(m.boot(info.build()), "halt");
     assert.match(m.serial, /logger: \[pid 3\] greeter: 1000 greetings echoed/);
+    assert.match(m.serial, /logger: \[pid 4\] clock: slept 10 x 200 ms in \d+ ms/);
+    assert.doesNotMatch(m.serial, /cannot start|trapped/);
     assert.match(m.serial, /no runnable processes \(2 waiting\)/);
   });
 });
