@@ -96,6 +96,12 @@ $(OUT)/modules/%.wasm: modules/%/main.ts $(wildcard modules/%/*.ts) $(AS_LIBRARY
 $(OUT)/atoll.conf: modules/boot.conf $(MODULES) tools/build/mkconfig.ts $(INTERFACE_DEFINITIONS)
 	$(TSX) tools/build/mkconfig.ts modules/boot.conf $(OUT)/modules $@
 
+# lspci's names table comes from Debian's pciutils at build time.
+PCI_NAMES := modules/lspci/pci-names.generated.ts
+$(PCI_NAMES): tools/build/gen-pci-names.ts
+	$(TSX) tools/build/gen-pci-names.ts /usr/share/misc/pci.ids $@
+$(OUT)/modules/lspci.wasm: $(PCI_NAMES)
+
 .PHONY: modules
 modules: $(MODULES)
 
@@ -106,7 +112,7 @@ $(OUT)/atoll.iso: $(OUT)/atoll.elf $(OUT)/atoll.sym $(OUT)/atoll.conf $(MODULES)
 	$(TSX) tools/build/mkiso.ts $(OUT)/atoll.elf $(OUT)/atoll.sym $@
 
 clean:
-	rm -rf $(OUT) $(FONT_DATA) $(INTERFACE_CONSTANTS) interfaces/as/generated
+	rm -rf $(OUT) $(FONT_DATA) $(INTERFACE_CONSTANTS) interfaces/as/generated $(PCI_NAMES)
 
 -include kernel/wasm/engine.mk
 include tools/hosted/hosted.mk

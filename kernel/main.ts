@@ -25,6 +25,7 @@ import { runSelfTests } from "./selftest/selftest";
 import { triggerFault } from "./selftest/faults";
 import { initAcpi } from "./acpi/acpi";
 import { initPci } from "./pci/pci";
+import { setPciDevices } from "./pci/service";
 import { calibrateTscWithHpet } from "./time/hpet";
 import { poweroff } from "./power/poweroff";
 import { reboot } from "./power/reboot";
@@ -55,7 +56,7 @@ export function kmain(magic: u32, bootInfo: u64, entryTsc: u64): void {
   calibrateTscWithHpet(acpi.hpet);
   initWallClock(acpi.fadt != null ? acpi.fadt!.century : 0);
   initRandom();
-  initPci(acpi.ecam);
+  setPciDevices(initPci(acpi.ecam));
   initInterrupts(acpi.madt);
   checkInterrupts();
   log.info("ready in " + msString(nanosSinceEntry()) + " since entry (TSC " + (tscTicksPerMs() / 1000).toString() + " MHz)");

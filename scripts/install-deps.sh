@@ -20,6 +20,7 @@ declare -A PACKAGE_PROOF=(
   [clang]=/usr/bin/clang
   [lld]=/usr/bin/wasm-ld
   [console-setup-linux]=/usr/share/consolefonts/Lat15-Terminus16.psf.gz
+  [pciutils]=/usr/share/misc/pci.ids
 )
 
 missing=()

@@ -5,7 +5,7 @@
 // UTF-8).
 import { HASH_BYTES, hashKey } from "./hashkey";
 import {
-  KERNEL_LOG_INTERFACE, PROCESS_INTERFACE, PROCESS_KILL, PROCESS_START, RANDOM_FILL, RANDOM_INTERFACE, REGISTRY_HANDLER,
+  KERNEL_LOG_INTERFACE, PCI_INTERFACE, PROCESS_INTERFACE, PROCESS_KILL, PROCESS_START, RANDOM_FILL, RANDOM_INTERFACE, REGISTRY_HANDLER,
   REGISTRY_INTERFACE, REGISTRY_REGISTER, REGISTRY_UNREGISTER, SYSTEM_TIME_INTERFACE, SYSTEM_TIME_NOW, TIME_INTERFACE,
   TIME_NOW, TIME_SLEEP_UNTIL,
 } from "./interfaces.generated";
@@ -17,6 +17,7 @@ import { endProcess, processByPid } from "../proc/table";
 import { cidOfDigest } from "../identity/cid";
 import * as log from "../console/log";
 import { randomFill } from "../random/generator";
+import { handlePci } from "../pci/service";
 import { wallClockNanos } from "../time/rtc";
 import { addSleep, Sleep } from "../time/sleeps";
 import { nanosSinceEntry } from "../time/tsc";
@@ -31,6 +32,7 @@ export function kernelHandlerFor(key: string): KernelHandler | null {
   if (key == TIME_INTERFACE) return handleTime;
   if (key == SYSTEM_TIME_INTERFACE) return handleSystemTime;
   if (key == RANDOM_INTERFACE) return handleRandom;
+  if (key == PCI_INTERFACE) return handlePci;
   return null;
 }
 

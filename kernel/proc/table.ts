@@ -14,6 +14,7 @@ import { Store } from "../wasm/store";
 import { EXTERN_FUNC } from "../wasm/types";
 import { forgetProcess, makeRunnable } from "../sched/scheduler";
 import { dropSleeps } from "../time/sleeps";
+import { releaseClaims } from "../pci/service";
 import { Process, ProcessState, WaitRequest } from "./process";
 import { defineSystemCalls, writeToModule } from "./syscalls";
 
@@ -127,6 +128,7 @@ export function endProcess(p: Process, reason: string): void {
   processes.delete(p.pid);
   releaseProcess(p, reason);
   dropSleeps(p);
+  releaseClaims(p);
   p.thread.dispose();
   release(p.store, p.instance.module);
   forgetProcess(p);

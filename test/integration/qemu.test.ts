@@ -168,4 +168,17 @@ describe("example modules in QEMU (integration)", function () {
     const r = await boot(machine(["start=nosuch"]), BIOS_TIMEOUT, /info {2}idle/);
     assert.match(r.serial, /error cannot start nosuch: no boot module of that name/);
   });
+
+  for (const type of ["pc", "q35"]) {
+    it(`lspci names the devices QEMU was given (${type})`, async () => {
+      const devices = ["-device", "e1000", "-device", "virtio-net-pci", "-device", "ahci"];
+      const r = await boot(machine(["test"], { machine: type, extra: devices }), BIOS_TIMEOUT);
+      assert.equal(r.status, STATUS_TEST_PASSED, r.serial);
+      assert.match(r.serial, /lspci: [0-9a-f]{2}:[0-9a-f]{2}\.\d \[0200\] 8086:100e Intel Corporation 82540EM Gigabit Ethernet Controller/);
+      assert.match(r.serial, /lspci: [0-9a-f]{2}:[0-9a-f]{2}\.\d \[0200\] 1af4:1000 Red Hat, Inc\. Virtio network device/);
+      assert.match(r.serial, /lspci: [0-9a-f]{2}:[0-9a-f]{2}\.\d \[0106\] 8086:2922 Intel Corporation 82801IR\/IO\/IH \(ICH9R\/DO\/DH\) 6 port SATA Controller \[AHCI mode\]/);
+      const kernelCount = Number(/PCI: (\d+) functions/.exec(r.serial)![1]);
+      assert.equal(r.serial.match(/lspci: /g)?.length, kernelCount, "one lspci line per function the kernel found");
+    });
+  }
 });

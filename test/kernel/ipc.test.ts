@@ -320,6 +320,28 @@ describe("time, system-time and random (hosted)", function () {
   });
 });
 
+describe("pci interface (hosted)", function () {
+  this.timeout(60_000);
+  const PCI = interfaceHash("pci");
+
+  it("is refused without a grant and names a missing function with one", async () => {
+    const body = `
+      (i32.store8 (i32.const 500) (i32.const 1))
+      (i32.store (i32.const 501) (i32.const 0x7ff))
+      (if (i32.eq (call $call (i32.const 64) (i32.const 500) (i32.const 5) (i32.const ${NEEDS_ANSWER})) (i32.const -1))
+        (then (call $log $str("permission denied")))
+        (else
+          (call $expect (call $await) (i32.const 1))
+          (call $log (i32.const ${NOTIFICATION.at.answerData}) (i32.load (i32.const ${NOTIFICATION.at.answerLength})))))`;
+    const log = await run([
+      { name: "nogrant", bytes: program(PCI, body), grants: [KERNEL_LOG] },
+      { name: "granted", bytes: program(PCI, body), grants: [KERNEL_LOG, PCI] },
+    ]);
+    assert.match(log, /nogrant: permission denied/);
+    assert.match(log, /granted: no PCI function at address 0x7ff/);
+  });
+});
+
 describe("process lifecycle (hosted)", function () {
   this.timeout(120_000);
   const PROCESS = interfaceHash("process");
