@@ -5,7 +5,7 @@
 // UTF-8).
 import { HASH_BYTES, hashKey } from "./hashkey";
 import {
-  KERNEL_LOG_INTERFACE, PCI_INTERFACE, PROCESS_INTERFACE, PROCESS_KILL, PROCESS_START, RANDOM_FILL, RANDOM_INTERFACE, REGISTRY_HANDLER,
+  HARDWARE_INTERFACE, KERNEL_LOG_INTERFACE, PCI_INTERFACE, PROCESS_INTERFACE, PROCESS_KILL, PROCESS_START, RANDOM_FILL, RANDOM_INTERFACE, REGISTRY_HANDLER,
   REGISTRY_INTERFACE, REGISTRY_REGISTER, REGISTRY_UNREGISTER, SYSTEM_TIME_INTERFACE, SYSTEM_TIME_NOW, TIME_INTERFACE,
   TIME_NOW, TIME_SLEEP_UNTIL,
 } from "./interfaces.generated";
@@ -18,6 +18,7 @@ import { cidOfDigest } from "../identity/cid";
 import * as log from "../console/log";
 import { randomFill } from "../random/generator";
 import { handlePci } from "../pci/service";
+import { handleHardware } from "../hardware/service";
 import { wallClockNanos } from "../time/rtc";
 import { addSleep, Sleep } from "../time/sleeps";
 import { nanosSinceEntry } from "../time/tsc";
@@ -33,6 +34,7 @@ export function kernelHandlerFor(key: string): KernelHandler | null {
   if (key == SYSTEM_TIME_INTERFACE) return handleSystemTime;
   if (key == RANDOM_INTERFACE) return handleRandom;
   if (key == PCI_INTERFACE) return handlePci;
+  if (key == HARDWARE_INTERFACE) return handleHardware;
   return null;
 }
 

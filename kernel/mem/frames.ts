@@ -23,6 +23,7 @@ let reservations: Reservation[] = [];
 let usableFrames: u64 = 0;
 let nextHint: u64 = 0;
 let ignoredAbove: u64 = 0;
+let memoryMap: MemoryRegion[] = [];
 
 export function totalFrames(): u64 {
   return usableFrames;
@@ -47,6 +48,7 @@ function alignDown(value: u64): u64 {
  * saying why no allocator could be built.
  */
 export function initFrames(map: MemoryRegion[], reserved: Reservation[]): string {
+  memoryMap = map;
   let top: u64 = 0;
   ignoredAbove = 0;
   for (let i = 0; i < map.length; i++) {
@@ -180,4 +182,13 @@ export function freeFrames(address: u64, count: u64): bool {
   for (let f = first; f < first + count; f++) setUsed(f, false);
   freeCount += count;
   return true;
+}
+
+/** Whether [start, end) overlaps RAM the memory map lists as available (the allocator's, or the kernel's). */
+export function overlapsRam(start: u64, end: u64): bool {
+  for (let i = 0; i < memoryMap.length; i++) {
+    const r = memoryMap[i];
+    if (r.type == MemoryType.Available && r.base < end && start < r.end) return true;
+  }
+  return false;
 }

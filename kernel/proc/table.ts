@@ -15,6 +15,7 @@ import { EXTERN_FUNC } from "../wasm/types";
 import { forgetProcess, makeRunnable } from "../sched/scheduler";
 import { dropSleeps } from "../time/sleeps";
 import { releaseClaims } from "../pci/service";
+import { releaseHardware } from "../hardware/service";
 import { Process, ProcessState, WaitRequest } from "./process";
 import { defineSystemCalls, writeToModule } from "./syscalls";
 
@@ -129,6 +130,7 @@ export function endProcess(p: Process, reason: string): void {
   releaseProcess(p, reason);
   dropSleeps(p);
   releaseClaims(p);
+  releaseHardware(p);
   p.thread.dispose();
   release(p.store, p.instance.module);
   forgetProcess(p);

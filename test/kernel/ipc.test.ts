@@ -342,6 +342,71 @@ describe("pci interface (hosted)", function () {
   });
 });
 
+describe("hardware interface (hosted)", function () {
+  this.timeout(60_000);
+  const HARDWARE = interfaceHash("hardware");
+
+  // Sends the message of `length` bytes at `at` and expects the answer's error flag to be `error`.
+  const ask = (at: number, length: number, error: number) => `
+      (call $expect (call $call (i32.const 64) (i32.const ${at}) (i32.const ${length}) (i32.const ${NEEDS_ANSWER})) (i32.const 0))
+      (call $expect (call $await) (i32.const ${error}))`;
+  const logAnswer = `(call $log (i32.const ${NOTIFICATION.at.answerData}) (i32.load (i32.const ${NOTIFICATION.at.answerLength})))`;
+
+  it("gives claimed ports to one process at a time and refuses unclaimed ones", async () => {
+    const driver = program(HARDWARE, `
+      (i32.store8 (i32.const 500) (i32.const 0)) (i32.store (i32.const 501) (i32.const 0x3f8)) (i32.store (i32.const 505) (i32.const 8))
+      ${ask(500, 9, 0)}
+      (i32.store8 (i32.const 520) (i32.const 2)) (i32.store (i32.const 521) (i32.const 0x3f8)) (i32.store8 (i32.const 525) (i32.const 1)) (i32.store (i32.const 526) (i32.const 90))
+      ${ask(520, 10, 0)}
+      (i32.store8 (i32.const 540) (i32.const 1)) (i32.store (i32.const 541) (i32.const 0x60)) (i32.store8 (i32.const 545) (i32.const 1))
+      ${ask(540, 6, 1)}
+      ${logAnswer}
+      (drop (call $wait (i32.const 0) (i32.const 0) (i32.const 3) (i32.const 4096) (i32.const 4096)))`);
+    const rival = program(HARDWARE, `
+      (i32.store8 (i32.const 500) (i32.const 0)) (i32.store (i32.const 501) (i32.const 0x3fc)) (i32.store (i32.const 505) (i32.const 1))
+      ${ask(500, 9, 1)}
+      ${logAnswer}`);
+    const log = await run([
+      { name: "driver", bytes: driver, grants: [HARDWARE, KERNEL_LOG] },
+      { name: "rival", bytes: rival, grants: [HARDWARE, KERNEL_LOG] },
+      { name: "outsider", bytes: program(HARDWARE, `(call $expect (call $call (i32.const 64) (i32.const 500) (i32.const 9) (i32.const 1)) (i32.const -1))`), grants: [] },
+    ]);
+    assert.match(log, /\r\nZ\[ +\d+\.\d+\]/, "the driver wrote to COM1 through the port it claimed");
+    assert.match(log, /driver: port 0x60 is not claimed by this process/);
+    assert.match(log, /rival: port 0x3fc is claimed by process 1/);
+    assert.doesNotMatch(log, /trapped/);
+  });
+
+  it("hands out DMA buffers, reads and writes only claimed memory, and takes everything back at exit", async () => {
+    const dma = program(HARDWARE, `
+      (i32.store8 (i32.const 600) (i32.const 4)) (i32.store (i32.const 601) (i32.const 5000))
+      ${ask(600, 5, 0)}
+      (i64.store (i32.const 700) (i64.load (i32.const ${NOTIFICATION.at.answerData})))
+      (i32.store8 (i32.const 620) (i32.const 7)) (i64.store (i32.const 621) (i64.load (i32.const 700))) (i32.store (i32.const 629) (i32.const 4)) (i32.store (i32.const 633) (i32.const 0x64636261))
+      ${ask(620, 17, 0)}
+      (i32.store8 (i32.const 640) (i32.const 6)) (i64.store (i32.const 641) (i64.load (i32.const 700))) (i32.store (i32.const 649) (i32.const 4))
+      ${ask(640, 13, 0)}
+      (call $expect (i32.load (i32.const ${NOTIFICATION.at.answerData + 4})) (i32.const 0x64636261))
+      (i32.store8 (i32.const 660) (i32.const 3)) (i64.store (i32.const 661) (i64.const 0x100000)) (i64.store (i32.const 669) (i64.const 4096))
+      ${ask(660, 17, 1)}
+      ${logAnswer}
+      (i32.store8 (i32.const 680) (i32.const 5)) (i64.store (i32.const 681) (i64.load (i32.const 700)))
+      ${ask(680, 9, 0)}
+      ${ask(640, 13, 1)}
+      (i32.store (i32.const 601) (i32.const 65536))
+      ${ask(600, 5, 0)}
+      (call $log $str("DMA checks done"))`);
+    const m = await newMachine();
+    const { info, modules } = await bootWithPrograms([{ name: "dma", bytes: dma, grants: [HARDWARE, KERNEL_LOG] }]);
+    for (const mod of modules) m.memory.write(mod.at, mod.bytes);
+    assert.equal(m.boot(info), "halt");
+    assert.match(m.serial, /dma: memory at 0x100000 is RAM; use allocateDma/);
+    assert.match(m.serial, /dma: DMA checks done/);
+    const total = BigInt(/frames: (\d+) free/.exec(m.serial)![1]);
+    assert.equal(m.kernel.freeFrameCount(), total, "the 64 KiB buffer left allocated came back when dma exited");
+  });
+});
+
 describe("process lifecycle (hosted)", function () {
   this.timeout(120_000);
   const PROCESS = interfaceHash("process");

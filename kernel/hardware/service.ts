@@ -1,0 +1,167 @@
+// The "hardware" interface: port I/O, physical memory that is not RAM, and
+// DMA buffers, for driver modules. A driver claims each range first; one
+// process at a time holds a range, and its claims and buffers are given
+// back when it ends.
+import { inb, inl, inw, outb, outl, outw, physFill, physRead, physWrite } from "../arch/hw";
+import { errorPayload, Message } from "../ipc/message";
+import { kernelAnswer } from "../ipc/router";
+import {
+  HARDWARE_ALLOCATE_DMA, HARDWARE_CLAIM_MEMORY, HARDWARE_CLAIM_PORTS, HARDWARE_FREE_DMA, HARDWARE_MEMORY_READ,
+  HARDWARE_MEMORY_WRITE, HARDWARE_PORT_READ, HARDWARE_PORT_WRITE,
+} from "../ipc/interfaces.generated";
+import { allocFrames, FRAME_SIZE, freeFrames, MAX_PHYSICAL, overlapsRam } from "../mem/frames";
+import { Process } from "../proc/process";
+
+const PORTS: u64 = 0x10000;
+const MAX_TRANSFER: u32 = 64 << 10;
+const MAX_DMA_FRAMES: u64 = 1024;
+
+class Claim {
+  constructor(public pid: u64, public start: u64, public end: u64, public dma: bool) {}
+}
+
+const portClaims: Claim[] = [];
+const memoryClaims: Claim[] = [];
+const EMPTY = new Uint8Array(0);
+
+function refuse(sender: Process, m: Message, reason: string): void {
+  kernelAnswer(sender, m, true, errorPayload(reason));
+}
+
+function heldByOther(claims: Claim[], pid: u64, start: u64, end: u64): Claim | null {
+  for (let i = 0; i < claims.length; i++) {
+    const c = claims[i];
+    if (c.pid != pid && c.start < end && start < c.end) return c;
+  }
+  return null;
+}
+
+function holds(claims: Claim[], pid: u64, start: u64, end: u64): bool {
+  for (let i = 0; i < claims.length; i++) {
+    const c = claims[i];
+    if (c.pid == pid && c.start <= start && end <= c.end) return true;
+  }
+  return false;
+}
+
+function claim(sender: Process, m: Message, claims: Claim[], start: u64, end: u64, what: string): void {
+  const other = heldByOther(claims, sender.pid, start, end);
+  if (other !== null) {
+    refuse(sender, m, what + " 0x" + start.toString(16) + " is claimed by process " + other.pid.toString());
+    return;
+  }
+  claims.push(new Claim(sender.pid, start, end, false));
+  kernelAnswer(sender, m, false, EMPTY);
+}
+
+function u32Answer(value: u32): Uint8Array {
+  const answer = new Uint8Array(4);
+  store<u32>(answer.dataStart, value);
+  return answer;
+}
+
+function portAccess(sender: Process, m: Message, port: u64, width: u32, write: bool, value: u32): void {
+  if (width != 1 && width != 2 && width != 4) refuse(sender, m, "port width must be 1, 2 or 4");
+  else if (!holds(portClaims, sender.pid, port, port + width)) refuse(sender, m, "port 0x" + port.toString(16) + " is not claimed by this process");
+  else if (write) {
+    if (width == 1) outb(<u32>port, value);
+    else if (width == 2) outw(<u32>port, value);
+    else outl(<u32>port, value);
+    kernelAnswer(sender, m, false, EMPTY);
+  } else {
+    kernelAnswer(sender, m, false, u32Answer(width == 1 ? inb(<u32>port) : width == 2 ? inw(<u32>port) : inl(<u32>port)));
+  }
+}
+
+function claimMemory(sender: Process, m: Message, start: u64, length: u64): void {
+  const end = start + length;
+  if (length == 0 || end < start || end > MAX_PHYSICAL) refuse(sender, m, "memory range outside the first 4 GiB");
+  else if (overlapsRam(start, end)) refuse(sender, m, "memory at 0x" + start.toString(16) + " is RAM; use allocateDma");
+  else claim(sender, m, memoryClaims, start, end, "memory");
+}
+
+function allocateDma(sender: Process, m: Message, length: u32): void {
+  const frames = (<u64>length + FRAME_SIZE - 1) / FRAME_SIZE;
+  if (frames == 0 || frames > MAX_DMA_FRAMES) {
+    refuse(sender, m, "DMA buffers are 1 byte to " + (MAX_DMA_FRAMES * FRAME_SIZE).toString() + " bytes");
+    return;
+  }
+  const physical = allocFrames(frames, 1);
+  if (physical == 0) {
+    refuse(sender, m, "no " + frames.toString() + " contiguous free frames");
+    return;
+  }
+  physFill(physical, 0, frames * FRAME_SIZE);
+  memoryClaims.push(new Claim(sender.pid, physical, physical + frames * FRAME_SIZE, true));
+  const answer = new Uint8Array(8);
+  store<u64>(answer.dataStart, physical);
+  kernelAnswer(sender, m, false, answer);
+}
+
+function freeDma(sender: Process, m: Message, physical: u64): void {
+  for (let i = 0; i < memoryClaims.length; i++) {
+    const c = memoryClaims[i];
+    if (c.dma && c.pid == sender.pid && c.start == physical) {
+      freeFrames(c.start, (c.end - c.start) / FRAME_SIZE);
+      memoryClaims.splice(i, 1);
+      kernelAnswer(sender, m, false, EMPTY);
+      return;
+    }
+  }
+  refuse(sender, m, "no DMA buffer of this process at 0x" + physical.toString(16));
+}
+
+function memoryRead(sender: Process, m: Message, physical: u64, length: u32): void {
+  if (length > MAX_TRANSFER || !holds(memoryClaims, sender.pid, physical, physical + length)) {
+    refuse(sender, m, "memory 0x" + physical.toString(16) + " (" + length.toString() + " bytes) is not claimed by this process");
+    return;
+  }
+  const answer = new Uint8Array(4 + <i32>length);
+  store<u32>(answer.dataStart, length);
+  physRead(answer.dataStart + 4, physical, length);
+  kernelAnswer(sender, m, false, answer);
+}
+
+function memoryWrite(sender: Process, m: Message, physical: u64, data: usize, length: u32): void {
+  if (!holds(memoryClaims, sender.pid, physical, physical + length)) {
+    refuse(sender, m, "memory 0x" + physical.toString(16) + " (" + length.toString() + " bytes) is not claimed by this process");
+    return;
+  }
+  physWrite(physical, data, length);
+  kernelAnswer(sender, m, false, EMPTY);
+}
+
+export function handleHardware(sender: Process, m: Message): void {
+  const p = m.payload;
+  const at = p.dataStart;
+  const n = p.length;
+  const ordinal = n > 0 ? p[0] : 0xff;
+  if (ordinal == HARDWARE_CLAIM_PORTS && n == 9) {
+    const first = <u64>load<u32>(at + 1);
+    const count = <u64>load<u32>(at + 5);
+    if (count == 0 || first + count > PORTS) refuse(sender, m, "ports are 0 to 0xffff");
+    else claim(sender, m, portClaims, first, first + count, "port");
+  } else if (ordinal == HARDWARE_PORT_READ && n == 6) portAccess(sender, m, load<u32>(at + 1), load<u8>(at + 5), false, 0);
+  else if (ordinal == HARDWARE_PORT_WRITE && n == 10) portAccess(sender, m, load<u32>(at + 1), load<u8>(at + 5), true, load<u32>(at + 6));
+  else if (ordinal == HARDWARE_CLAIM_MEMORY && n == 17) claimMemory(sender, m, load<u64>(at + 1), load<u64>(at + 9));
+  else if (ordinal == HARDWARE_ALLOCATE_DMA && n == 5) allocateDma(sender, m, load<u32>(at + 1));
+  else if (ordinal == HARDWARE_FREE_DMA && n == 9) freeDma(sender, m, load<u64>(at + 1));
+  else if (ordinal == HARDWARE_MEMORY_READ && n == 13) memoryRead(sender, m, load<u64>(at + 1), load<u32>(at + 9));
+  else if (ordinal == HARDWARE_MEMORY_WRITE && n >= 13 && <u64>load<u32>(at + 9) + 13 == <u64>n) memoryWrite(sender, m, load<u64>(at + 1), at + 13, load<u32>(at + 9));
+  else refuse(sender, m, "malformed hardware message");
+}
+
+function dropClaims(claims: Claim[], pid: u64): void {
+  for (let i = claims.length - 1; i >= 0; i--) {
+    const c = claims[i];
+    if (c.pid != pid) continue;
+    if (c.dma) freeFrames(c.start, (c.end - c.start) / FRAME_SIZE);
+    claims.splice(i, 1);
+  }
+}
+
+/** A process ended: its ports, memory and DMA buffers go. */
+export function releaseHardware(p: Process): void {
+  dropClaims(portClaims, p.pid);
+  dropClaims(memoryClaims, p.pid);
+}
