@@ -1,12 +1,14 @@
-// The `atoll` command for module authors: `npx atoll cid file.wasm...`.
+// The `atoll` command for module authors: `npx atoll cid|interfaces|run ...`.
 import { readFileSync } from "node:fs";
 import { cidOf } from "./identity.ts";
 import { loadDefinitions } from "./interfaces/catalog.ts";
 import { canonicalForm, interfaceHashHex } from "./interfaces/hash.ts";
+import { atollRun } from "./hosted/run.ts";
 
 const USAGE = `usage: atoll <command> [arguments]
   cid FILE...              print the content identifier (CIDv1, raw, sha2-256) of each file
-  interfaces [--canonical] list the interfaces in interfaces/ with their hashes`;
+  interfaces [--canonical] list the interfaces in interfaces/ with their hashes
+  run [options] MODULE...  run modules (files or CIDs) on the hosted kernel; see atoll run --help`;
 
 async function cid(files: string[]): Promise<number> {
   if (files.length === 0) {
@@ -48,6 +50,7 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === "cid") return cid(rest);
   if (command === "interfaces") return interfaces(rest);
+  if (command === "run") return atollRun(rest);
   if (command === "--help" || command === "help") {
     console.log(USAGE);
     return 0;

@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { cidOf } from "../../tools/identity.ts";
 import { runHosted } from "../../tools/hosted/image.ts";
 
 const OUT = new URL("../../out/", import.meta.url).pathname;
@@ -26,5 +30,39 @@ describe("hosted native kernel (out/hosted/atoll-hosted)", function () {
     const panic = runHosted([], "test fault=abort");
     assert.match(panic.output, /KERNEL PANIC \*\*\* abort: deliberate assertion failure/);
     assert.equal(panic.status, 1);
+  });
+});
+
+describe("npx atoll run", function () {
+  this.timeout(60_000);
+  const atoll = (args: string[]) => spawnSync("node_modules/.bin/atoll", ["run", ...args], { encoding: "utf8" });
+
+  it("runs modules on the hosted kernel and prints what they log", () => {
+    const r = atoll(["--grant", "echo", `${OUT}/modules/greeter.wasm`, `${OUT}/modules/echo.wasm`]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^echo: serving$/m);
+    assert.match(r.stdout, /^greeter: 1000 greetings echoed$/m);
+  });
+
+  it("finds a module by CID in the store folder", async () => {
+    const cid = await cidOf(new Uint8Array(readFileSync(`${OUT}/modules/clock.wasm`)));
+    const r = atoll([cid]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /clock: slept 10 x 200 ms in \d+ ms/);
+  });
+
+  it("fails with the reason for a trap, a missing module and a bad option", () => {
+    const dir = mkdtempSync(join(tmpdir(), "atoll-run-"));
+    const trap = join(dir, "trap.wasm");
+    writeFileSync(trap, new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 7, 10, 1, 6, 95, 115, 116, 97, 114, 116, 0, 0, 10, 5, 1, 3, 0, 0, 11]));
+    const trapped = atoll([trap]);
+    assert.equal(trapped.status, 1);
+    assert.match(trapped.stderr, /process \d+ \(trap\) ended: trapped: unreachable/);
+    const missing = atoll([join(dir, "nope.wasm")]);
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /nope\.wasm: no such file/);
+    const bad = atoll(["--frob"]);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /unknown option --frob/);
   });
 });

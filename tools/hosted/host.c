@@ -2,7 +2,8 @@
  * The hosted kernel: the kernel's own wasm2c output as a Linux program, with
  * the "hw" primitives answered by this file instead of the machine. Physical
  * memory is a plain array, COM1 is standard output, the PIT runs on the
- * real clock, the QEMU exit port and halt end the program.
+ * real clock, the CMOS clock reads the host's UTC time, the QEMU exit port
+ * and halt end the program.
  *
  *   atoll-hosted <boot image> <info address>
  *
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 
 #include "kernel.h"
@@ -30,6 +32,24 @@ static Z_kernel_instance_t kernel;
 static uint8_t *ram;
 static uint64_t pit_started_ns;
 static int divisor_latch;
+static uint32_t cmos_index;
+
+/* The CMOS clock from the host's UTC time, binary and 24-hour (status B). */
+static uint32_t cmos_read(uint32_t index) {
+  time_t now = time(NULL);
+  struct tm utc;
+  gmtime_r(&now, &utc);
+  switch (index) {
+    case 0x00: return (uint32_t)utc.tm_sec;
+    case 0x02: return (uint32_t)utc.tm_min;
+    case 0x04: return (uint32_t)utc.tm_hour;
+    case 0x07: return (uint32_t)utc.tm_mday;
+    case 0x08: return (uint32_t)utc.tm_mon + 1;
+    case 0x09: return (uint32_t)utc.tm_year % 100;
+    case 0x0b: return 0x06;
+    default: return 0;
+  }
+}
 
 static uint64_t now_ns(void) {
   struct timespec t;
@@ -58,6 +78,7 @@ void Z_hwZ_outb(struct Z_hw_instance_t *hw, u32 port, u32 value) {
   if (port == 0x3fb) divisor_latch = (value & 0x80) != 0;
   else if (port == 0x3f8 && !divisor_latch) putchar((int)(value & 0xff));
   else if (port == 0x61) pit_started_ns = now_ns();
+  else if (port == 0x70) cmos_index = value & 0x7f;
 }
 void Z_hwZ_outw(struct Z_hw_instance_t *hw, u32 port, u32 value) { Z_hwZ_outb(hw, port, value); }
 void Z_hwZ_outl(struct Z_hw_instance_t *hw, u32 port, u32 value) {
@@ -70,6 +91,7 @@ u32 Z_hwZ_inb(struct Z_hw_instance_t *hw, u32 port) {
   if (port == 0x3ff) return 0xa5; /* COM1 scratch register: a UART is present */
   if (port == 0x3fd) return 0x60; /* transmitter empty */
   if (port == 0x61) return now_ns() - pit_started_ns >= PIT_ONE_SHOT_NS ? 0x20 : 0;
+  if (port == 0x71) return cmos_read(cmos_index);
   return 0xff;
 }
 u32 Z_hwZ_inw(struct Z_hw_instance_t *hw, u32 port) { return Z_hwZ_inb(hw, port); }
@@ -134,7 +156,12 @@ void Z_hwZ_invalidatePage(struct Z_hw_instance_t *hw, u64 address) { (void)hw; (
 void Z_hwZ_loadIdt(struct Z_hw_instance_t *hw, u32 table, u32 limit) { (void)hw; (void)table; (void)limit; }
 u64 Z_hwZ_isrStub(struct Z_hw_instance_t *hw, u32 vector) { (void)hw; return IMAGE_START + vector * 16; }
 /* Like a CPU without RDRAND: the kernel falls back to TSC jitter. */
-u32 Z_hwZ_rdrand(struct Z_hw_instance_t *hw, u32 seed, u32 out) { (void)hw; (void)seed; (void)out; return 0; }
+/* RDRAND/RDSEED on the hosted machine: the operating system's randomness. */
+u32 Z_hwZ_rdrand(struct Z_hw_instance_t *hw, u32 seed, u32 out) {
+  (void)hw;
+  (void)seed;
+  return getrandom(linear(out, 8), 8, 0) == 8;
+}
 /* No device interrupts on the hosted kernel: nothing is ever pending. */
 void Z_hwZ_takeInterrupts(struct Z_hw_instance_t *hw, u32 out) { (void)hw; memset(linear(out, 32), 0, 32); }
 void Z_hwZ_setInterruptAck(struct Z_hw_instance_t *hw, u64 eoi_register, u32 pic_base) { (void)hw; (void)eoi_register; (void)pic_base; }

@@ -50,13 +50,13 @@ export interface HostedRun {
   seconds: number;
 }
 
-export function runHosted(modules: BootModuleFile[], cmdline = ""): HostedRun {
+export function runHosted(modules: BootModuleFile[], cmdline = "", timeoutMs = 0): HostedRun {
   const dir = mkdtempSync(join(tmpdir(), "atoll-hosted-"));
   try {
     const image = join(dir, "boot.img");
     writeFileSync(image, bootImage(modules, cmdline));
     const started = process.hrtime.bigint();
-    const r = spawnSync(HOSTED_KERNEL, [image, String(INFO_ADDRESS)], { encoding: "utf8", maxBuffer: 64 << 20 });
+    const r = spawnSync(HOSTED_KERNEL, [image, String(INFO_ADDRESS)], { encoding: "utf8", maxBuffer: 64 << 20, timeout: timeoutMs || undefined });
     if (r.error) throw new Error(`cannot run ${HOSTED_KERNEL} (make hosted): ${r.error.message}`);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     return { output: (r.stdout + r.stderr).replace(/\r/g, ""), status: r.status, seconds };
