@@ -35,9 +35,10 @@ export function sourceName(source: Source): string {
   return source == Source.Rdseed ? "RDSEED" : source == Source.Rdrand ? "RDRAND" : "TSC jitter (no RDSEED or RDRAND; weaker)";
 }
 
-function hardwareWord(seed: bool): u64 {
-  for (let i = 0; i < RETRIES; i++) if (rdrand(seed, value)) return load<u64>(value);
-  return 0;
+/** A word from RDSEED/RDRAND at `value`; false when the instruction kept failing. */
+function hardwareWord(seed: bool): bool {
+  for (let i = 0; i < RETRIES; i++) if (rdrand(seed, value)) return true;
+  return false;
 }
 
 function jitterByte(): u8 {
@@ -50,12 +51,17 @@ function jitterByte(): u8 {
   return <u8>(mixed ^ (mixed >> 8) ^ (mixed >> 16));
 }
 
-/** Fills `length` bytes at `out` from `source`. */
+/**
+ * Fills `length` bytes at `out` from `source`; a word the hardware will not
+ * give (the instruction failing every retry) comes from jitter instead of
+ * being left as zeros.
+ */
 export function gatherEntropy(source: Source, out: usize, length: i32): void {
   for (let i = 0; i < length; i += 8) {
-    const word: u64 = source == Source.Jitter ? 0 : hardwareWord(source == Source.Rdseed);
+    const hardware = source != Source.Jitter && hardwareWord(source == Source.Rdseed);
+    const word = hardware ? load<u64>(value) : 0;
     for (let b = 0; b < 8 && i + b < length; b++) {
-      store<u8>(out + <usize>(i + b), source == Source.Jitter ? jitterByte() : <u8>(word >> (<u64>b * 8)));
+      store<u8>(out + <usize>(i + b), hardware ? <u8>(word >> (<u64>b * 8)) : jitterByte());
     }
   }
 }

@@ -85,4 +85,10 @@ describe("random (hosted)", () => {
     assert.match(m.serial, /info  random: ChaCha20 generator seeded from TSC jitter \(no RDSEED or RDRAND; weaker\)/);
     assert.notDeepEqual(fill(m, k, 64), fill(m, k, 64));
   });
+
+  it("uses jitter, not zeros, for words the hardware keeps refusing", async () => {
+    const refusing = await booted(() => null);
+    const zeros = await booted(() => 0n);
+    assert.notDeepEqual(fill(refusing.m, refusing.k, 64), fill(zeros.m, zeros.k, 64));
+  });
 });
