@@ -17,7 +17,7 @@ import { backRange } from "./mem/paging";
 import { cidOfPhysical } from "./identity/cid";
 import { startBootPrograms } from "./proc/launch";
 import { allProcesses } from "./proc/table";
-import { runUntilIdle } from "./sched/scheduler";
+import { runUntilIdle, setWaitForDevices } from "./sched/scheduler";
 import { exceptionHandler, panic, setExitOnPanic, trapHandler } from "./panic/panic";
 import { setSymbolTable } from "./panic/symbols";
 import { calibrateTsc, nanosSinceEntry, setEntryTsc, tscTicksPerMs } from "./time/tsc";
@@ -60,6 +60,8 @@ export function kmain(magic: u32, bootInfo: u64, entryTsc: u64): void {
   initInterrupts(acpi.madt);
   checkInterrupts();
   log.info("ready in " + msString(nanosSinceEntry()) + " since entry (TSC " + (tscTicksPerMs() / 1000).toString() + " MHz)");
+  // A run that is meant to end (tests, poweroff, reboot) does not wait for devices.
+  setWaitForDevices(!cmdline.has("test") && !cmdline.has("poweroff") && !cmdline.has("reboot"));
   const extra = cmdline.get("start");
   if (startBootPrograms(boot, extra.length > 0 ? extra.split(",") : []) > 0) {
     runUntilIdle();

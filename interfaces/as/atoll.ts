@@ -3,7 +3,8 @@
 //   call(iface, payload)   send and wait for the answer
 //   emit(iface, payload)   send, no answer expected
 //   nextEvent()            wait for a message to an interface this module
-//                          handles, or a process-destroyed notification
+//                          handles, a process-destroyed notification, or
+//                          an interrupt it subscribed to
 // A module exports `_start`, which the kernel runs as its process; build it
 // with `--use abort=interfaces/as/atoll/abort` (the Makefile does).
 
@@ -100,12 +101,12 @@ function reply(id: u64, payload: Uint8Array, flags: u32): i32 {
   return sysAnswer(id, buffers, 1, flags);
 }
 
-/** A message, or (message null) the end of process `destroyedPid`. */
+/** A message, the end of process `destroyedPid`, or device interrupt `irq` (-1 when not one). */
 export class Event {
-  constructor(public message: Message | null, public destroyedPid: u64) {}
+  constructor(public message: Message | null, public destroyedPid: u64, public irq: i32 = -1) {}
 }
 
-/** Blocks until the next message or process-destroyed notification. */
+/** Blocks until the next message, process-destroyed notification or subscribed interrupt. */
 export function nextEvent(): Event {
   for (;;) {
     const size = sysWait(0, 0, WAIT_BLOCK | WAIT_EVENTS, received.dataStart, MAX_NOTIFICATION);
@@ -113,6 +114,7 @@ export function nextEvent(): Event {
     const at = received.dataStart;
     const kind = load<u8>(at);
     if (kind == notification.DESTROYED) return new Event(null, load<u64>(at + notification.DESTROYED_PID_AT));
+    if (kind == notification.INTERRUPT) return new Event(null, 0, <i32>load<u32>(at + notification.INTERRUPT_IRQ_AT));
     if (kind != notification.INCOMING) continue;
     const iface = new StaticArray<u8>(32);
     memory.copy(changetype<usize>(iface), at + notification.INCOMING_IFACE_AT, 32);

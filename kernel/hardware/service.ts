@@ -3,12 +3,14 @@
 // process at a time holds a range, and its claims and buffers are given
 // back when it ends.
 import { inb, inl, inw, outb, outl, outw, physFill, physRead, physWrite } from "../arch/hw";
-import { errorPayload, Message } from "../ipc/message";
+import { setIsaIrqMasked, takeVector } from "../arch/interrupts";
+import { errorPayload, interruptNotification, Message } from "../ipc/message";
 import { kernelAnswer } from "../ipc/router";
 import {
   HARDWARE_ALLOCATE_DMA, HARDWARE_CLAIM_MEMORY, HARDWARE_CLAIM_PORTS, HARDWARE_FREE_DMA, HARDWARE_MEMORY_READ,
-  HARDWARE_MEMORY_WRITE, HARDWARE_PORT_READ, HARDWARE_PORT_WRITE,
+  HARDWARE_MEMORY_WRITE, HARDWARE_PORT_READ, HARDWARE_PORT_WRITE, HARDWARE_SUBSCRIBE_IRQ,
 } from "../ipc/interfaces.generated";
+import { deliver } from "../proc/table";
 import { allocFrames, FRAME_SIZE, freeFrames, MAX_PHYSICAL, overlapsRam } from "../mem/frames";
 import { Process } from "../proc/process";
 
@@ -20,6 +22,13 @@ class Claim {
   constructor(public pid: u64, public start: u64, public end: u64, public dma: bool) {}
 }
 
+/** An ISA interrupt line delivered to one process. */
+class Subscription {
+  constructor(public irq: u32, public vector: u32, public process: Process) {}
+}
+
+const ISA_IRQS: u32 = 16;
+const subscriptions: Subscription[] = [];
 const portClaims: Claim[] = [];
 const memoryClaims: Claim[] = [];
 const EMPTY = new Uint8Array(0);
@@ -131,6 +140,39 @@ function memoryWrite(sender: Process, m: Message, physical: u64, data: usize, le
   kernelAnswer(sender, m, false, EMPTY);
 }
 
+function subscribeIrq(sender: Process, m: Message, irq: u32): void {
+  if (irq >= ISA_IRQS) {
+    refuse(sender, m, "ISA interrupts are 0 to 15");
+    return;
+  }
+  for (let i = 0; i < subscriptions.length; i++) {
+    if (subscriptions[i].irq == irq) {
+      refuse(sender, m, "IRQ " + irq.toString() + " is delivered to process " + subscriptions[i].process.pid.toString());
+      return;
+    }
+  }
+  const vector = setIsaIrqMasked(irq, false);
+  if (vector == 0) {
+    refuse(sender, m, "IRQ " + irq.toString() + " has no route");
+    return;
+  }
+  takeVector(vector);
+  subscriptions.push(new Subscription(irq, vector, sender));
+  kernelAnswer(sender, m, false, EMPTY);
+}
+
+export function hasIrqSubscriptions(): bool {
+  return subscriptions.length > 0;
+}
+
+/** Hands every interrupt that fired on a subscribed line to its process. */
+export function deliverIrqs(): void {
+  for (let i = 0; i < subscriptions.length; i++) {
+    const s = subscriptions[i];
+    if (takeVector(s.vector)) deliver(s.process, interruptNotification(s.irq));
+  }
+}
+
 export function handleHardware(sender: Process, m: Message): void {
   const p = m.payload;
   const at = p.dataStart;
@@ -147,6 +189,7 @@ export function handleHardware(sender: Process, m: Message): void {
   else if (ordinal == HARDWARE_ALLOCATE_DMA && n == 5) allocateDma(sender, m, load<u32>(at + 1));
   else if (ordinal == HARDWARE_FREE_DMA && n == 9) freeDma(sender, m, load<u64>(at + 1));
   else if (ordinal == HARDWARE_MEMORY_READ && n == 13) memoryRead(sender, m, load<u64>(at + 1), load<u32>(at + 9));
+  else if (ordinal == HARDWARE_SUBSCRIBE_IRQ && n == 5) subscribeIrq(sender, m, load<u32>(at + 1));
   else if (ordinal == HARDWARE_MEMORY_WRITE && n >= 13 && <u64>load<u32>(at + 9) + 13 == <u64>n) memoryWrite(sender, m, load<u64>(at + 1), at + 13, load<u32>(at + 9));
   else refuse(sender, m, "malformed hardware message");
 }
@@ -162,6 +205,11 @@ function dropClaims(claims: Claim[], pid: u64): void {
 
 /** A process ended: its ports, memory and DMA buffers go. */
 export function releaseHardware(p: Process): void {
+  for (let i = subscriptions.length - 1; i >= 0; i--) {
+    if (subscriptions[i].process !== p) continue;
+    setIsaIrqMasked(subscriptions[i].irq, true);
+    subscriptions.splice(i, 1);
+  }
   dropClaims(portClaims, p.pid);
   dropClaims(memoryClaims, p.pid);
 }

@@ -4,13 +4,14 @@
 // with room for the fields before the payload, which are filled in here, so
 // a message is copied once on its way.
 import {
-  ANSWER_HEADER, DESTROYED_SIZE, MESSAGE_HEADER, NOTIFY_ANSWER, NOTIFY_MESSAGE, NOTIFY_PROCESS_DESTROYED,
+  ANSWER_HEADER, DESTROYED_SIZE, INTERRUPT_SIZE, MESSAGE_HEADER, NOTIFY_ANSWER, NOTIFY_INTERRUPT, NOTIFY_MESSAGE,
+  NOTIFY_PROCESS_DESTROYED,
 } from "./abi";
 import { HASH_BYTES } from "./hashkey";
 import {
   NOTIFICATION_ANSWER_ERROR_AT, NOTIFICATION_ANSWER_ID_AT, NOTIFICATION_ANSWER_PAYLOAD_AT, NOTIFICATION_DESTROYED_PID_AT,
   NOTIFICATION_INCOMING_ID_AT, NOTIFICATION_INCOMING_IFACE_AT, NOTIFICATION_INCOMING_NEEDS_ANSWER_AT,
-  NOTIFICATION_INCOMING_PAYLOAD_AT, NOTIFICATION_INCOMING_SENDER_AT,
+  NOTIFICATION_INCOMING_PAYLOAD_AT, NOTIFICATION_INCOMING_SENDER_AT, NOTIFICATION_INTERRUPT_IRQ_AT,
 } from "./interfaces.generated";
 import { Process } from "../proc/process";
 
@@ -69,6 +70,13 @@ export function destroyedNotification(pid: u64): Notification {
   store<u8>(bytes.dataStart, NOTIFY_PROCESS_DESTROYED);
   store<u64>(bytes.dataStart + NOTIFICATION_DESTROYED_PID_AT, pid);
   return new Notification(NOTIFY_PROCESS_DESTROYED, 0, bytes);
+}
+
+export function interruptNotification(irq: u32): Notification {
+  const bytes = new Uint8Array(INTERRUPT_SIZE);
+  store<u8>(bytes.dataStart, NOTIFY_INTERRUPT);
+  store<u32>(bytes.dataStart + NOTIFICATION_INTERRUPT_IRQ_AT, irq);
+  return new Notification(NOTIFY_INTERRUPT, 0, bytes);
 }
 
 /** An error answer's payload: the reason as UTF-8. */

@@ -9,6 +9,9 @@ import { kernelAnswer } from "../ipc/router";
 import { apicTimerTicksPerMs, sleepMs } from "../time/apic-timer";
 import { hasSleeps, nextDeadline, takeExpired } from "../time/sleeps";
 import { delayMs, nanosSinceEntry } from "../time/tsc";
+import { waitForInterrupt } from "../arch/hw";
+import { deliverIrqs, hasIrqSubscriptions } from "../hardware/service";
+import * as log from "../console/log";
 
 export const QUANTUM: i64 = 50_000;
 
@@ -26,20 +29,37 @@ export function forgetProcess(p: Process): void {
   if (at >= 0) runQueue.splice(at, 1);
 }
 
+let waitForDevices = true;
+
+/** Whether an idle system waits for device interrupts (not in test mode, which must end). */
+export function setWaitForDevices(wait: bool): void {
+  waitForDevices = wait;
+}
+
 /**
- * Runs processes until none is runnable and none sleeps; while all wait for
- * a sleepUntil instant, the CPU waits for the earliest one.
+ * Runs processes until none is runnable, none sleeps and no device
+ * interrupt can wake one; while all wait for a sleepUntil instant, the CPU
+ * waits for the earliest one, and with interrupt subscribers, for the next
+ * interrupt.
  */
 export function runUntilIdle(): void {
+  let announced = false;
   for (;;) {
     while (runQueue.length > 0) {
       runTurn(runQueue.shift());
-      // Sleepers wake on time even while others keep the CPU busy.
+      // Sleepers and interrupts are served even while others keep the CPU busy.
       if (hasSleeps() && nextDeadline() <= nanosSinceEntry()) wakeSleepers();
+      if (hasIrqSubscriptions()) deliverIrqs();
     }
-    if (!hasSleeps()) return;
-    waitUntil(nextDeadline());
-    wakeSleepers();
+    if (hasSleeps()) {
+      waitUntil(nextDeadline());
+      wakeSleepers();
+    } else if (hasIrqSubscriptions() && waitForDevices) {
+      if (!announced) log.info("idle, waiting for device interrupts");
+      announced = true;
+      waitForInterrupt();
+    } else return;
+    if (hasIrqSubscriptions()) deliverIrqs();
   }
 }
 

@@ -1,6 +1,8 @@
 // Starting QEMU on an Atoll ISO: used by `npm run qemu` and by the
 // integration tests, so both boot the machine the same way.
 import { spawn, spawnSync } from "node:child_process";
+import { createConnection } from "node:net";
+import { tmpdir } from "node:os";
 import { copyFileSync, existsSync, mkdirSync, statSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
@@ -89,14 +91,32 @@ export interface BootResult {
   seconds: number;
 }
 
+/** Keys typed through QEMU's monitor (`sendkey`) once the serial log matches `after`. */
+export interface TypedInput {
+  after: RegExp;
+  keys: string[];
+}
+
+function typeKeys(monitor: string, keys: string[]): void {
+  const socket = createConnection(monitor, () => {
+    keys.forEach((key, i) => setTimeout(() => socket.write(`sendkey ${key}\n`), 100 * (i + 1)));
+    setTimeout(() => socket.end(), 100 * (keys.length + 2));
+  });
+  socket.on("error", () => undefined);
+}
+
 /**
  * Boots headless and collects the serial log until QEMU exits, `until`
- * matches the log (QEMU is then stopped), or the timeout passes.
+ * matches the log (QEMU is then stopped), or the timeout passes; `input`
+ * types keys once the log shows it is wanted.
  */
-export function boot(opts: MachineOptions, timeoutMs: number, until?: RegExp): Promise<BootResult> {
+export function boot(opts: MachineOptions, timeoutMs: number, until?: RegExp, input?: TypedInput): Promise<BootResult> {
   requireQemu();
   const started = Date.now();
-  const child = spawn("qemu-system-x86_64", qemuArgs(opts, "none", "stdio"), { stdio: ["ignore", "pipe", "pipe"] });
+  const monitor = join(tmpdir(), `atoll-monitor-${process.pid}-${started}.sock`);
+  const monitorArgs = input ? ["-monitor", `unix:${monitor},server,nowait`] : [];
+  const child = spawn("qemu-system-x86_64", [...qemuArgs(opts, "none", "stdio"), ...monitorArgs], { stdio: ["ignore", "pipe", "pipe"] });
+  let typed = false;
   let serial = "";
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -105,6 +125,10 @@ export function boot(opts: MachineOptions, timeoutMs: number, until?: RegExp): P
   }, timeoutMs);
   child.stdout.on("data", (chunk: Buffer) => {
     serial += chunk.toString("utf8");
+    if (input && !typed && input.after.test(serial)) {
+      typed = true;
+      typeKeys(monitor, input.keys);
+    }
     if (until && until.test(serial)) child.kill("SIGKILL");
   });
   child.stderr.on("data", (chunk: Buffer) => (serial += chunk.toString("utf8")));
