@@ -39,8 +39,8 @@ export class FramebufferScreen extends Screen {
   constructor(
     private base: u64,
     private pitch: u32,
-    private width: u32,
-    private height: u32,
+    width: u32,
+    height: u32,
     private format: PixelFormat,
     private font: Font,
   ) {

@@ -4,8 +4,8 @@
 // back when it ends.
 import { inb, inl, inw, outb, outl, outw, physFill, physRead, physWrite } from "../arch/hw";
 import { setIsaIrqMasked, takeVector } from "../arch/interrupts";
-import { errorPayload, interruptNotification, Message } from "../ipc/message";
-import { kernelAnswer } from "../ipc/router";
+import { interruptNotification, Message } from "../ipc/message";
+import { kernelAnswer, kernelRefuse } from "../ipc/router";
 import {
   HARDWARE_ALLOCATE_DMA, HARDWARE_CLAIM_MEMORY, HARDWARE_CLAIM_PORTS, HARDWARE_FREE_DMA, HARDWARE_MEMORY_READ,
   HARDWARE_MEMORY_WRITE, HARDWARE_PORT_READ, HARDWARE_PORT_WRITE, HARDWARE_SUBSCRIBE_IRQ,
@@ -33,9 +33,6 @@ const portClaims: Claim[] = [];
 const memoryClaims: Claim[] = [];
 const EMPTY = new Uint8Array(0);
 
-function refuse(sender: Process, m: Message, reason: string): void {
-  kernelAnswer(sender, m, true, errorPayload(reason));
-}
 
 function heldByOther(claims: Claim[], pid: u64, start: u64, end: u64): Claim | null {
   for (let i = 0; i < claims.length; i++) {
@@ -56,7 +53,7 @@ function holds(claims: Claim[], pid: u64, start: u64, end: u64): bool {
 function claim(sender: Process, m: Message, claims: Claim[], start: u64, end: u64, what: string): void {
   const other = heldByOther(claims, sender.pid, start, end);
   if (other !== null) {
-    refuse(sender, m, what + " 0x" + start.toString(16) + " is claimed by process " + other.pid.toString());
+    kernelRefuse(sender, m, what + " 0x" + start.toString(16) + " is claimed by process " + other.pid.toString());
     return;
   }
   claims.push(new Claim(sender.pid, start, end, false));
@@ -70,8 +67,8 @@ function u32Answer(value: u32): Uint8Array {
 }
 
 function portAccess(sender: Process, m: Message, port: u64, width: u32, write: bool, value: u32): void {
-  if (width != 1 && width != 2 && width != 4) refuse(sender, m, "port width must be 1, 2 or 4");
-  else if (!holds(portClaims, sender.pid, port, port + width)) refuse(sender, m, "port 0x" + port.toString(16) + " is not claimed by this process");
+  if (width != 1 && width != 2 && width != 4) kernelRefuse(sender, m, "port width must be 1, 2 or 4");
+  else if (!holds(portClaims, sender.pid, port, port + width)) kernelRefuse(sender, m, "port 0x" + port.toString(16) + " is not claimed by this process");
   else if (write) {
     if (width == 1) outb(<u32>port, value);
     else if (width == 2) outw(<u32>port, value);
@@ -84,20 +81,20 @@ function portAccess(sender: Process, m: Message, port: u64, width: u32, write: b
 
 function claimMemory(sender: Process, m: Message, start: u64, length: u64): void {
   const end = start + length;
-  if (length == 0 || end < start || end > MAX_PHYSICAL) refuse(sender, m, "memory range outside the first 4 GiB");
-  else if (overlapsRam(start, end)) refuse(sender, m, "memory at 0x" + start.toString(16) + " is RAM; use allocateDma");
+  if (length == 0 || end < start || end > MAX_PHYSICAL) kernelRefuse(sender, m, "memory range outside the first 4 GiB");
+  else if (overlapsRam(start, end)) kernelRefuse(sender, m, "memory at 0x" + start.toString(16) + " is RAM; use allocateDma");
   else claim(sender, m, memoryClaims, start, end, "memory");
 }
 
 function allocateDma(sender: Process, m: Message, length: u32): void {
   const frames = (<u64>length + FRAME_SIZE - 1) / FRAME_SIZE;
   if (frames == 0 || frames > MAX_DMA_FRAMES) {
-    refuse(sender, m, "DMA buffers are 1 byte to " + (MAX_DMA_FRAMES * FRAME_SIZE).toString() + " bytes");
+    kernelRefuse(sender, m, "DMA buffers are 1 byte to " + (MAX_DMA_FRAMES * FRAME_SIZE).toString() + " bytes");
     return;
   }
   const physical = allocFrames(frames, 1);
   if (physical == 0) {
-    refuse(sender, m, "no " + frames.toString() + " contiguous free frames");
+    kernelRefuse(sender, m, "no " + frames.toString() + " contiguous free frames");
     return;
   }
   physFill(physical, 0, frames * FRAME_SIZE);
@@ -117,12 +114,12 @@ function freeDma(sender: Process, m: Message, physical: u64): void {
       return;
     }
   }
-  refuse(sender, m, "no DMA buffer of this process at 0x" + physical.toString(16));
+  kernelRefuse(sender, m, "no DMA buffer of this process at 0x" + physical.toString(16));
 }
 
 function memoryRead(sender: Process, m: Message, physical: u64, length: u32): void {
   if (length > MAX_TRANSFER || !holds(memoryClaims, sender.pid, physical, physical + length)) {
-    refuse(sender, m, "memory 0x" + physical.toString(16) + " (" + length.toString() + " bytes) is not claimed by this process");
+    kernelRefuse(sender, m, "memory 0x" + physical.toString(16) + " (" + length.toString() + " bytes) is not claimed by this process");
     return;
   }
   const answer = new Uint8Array(4 + <i32>length);
@@ -133,7 +130,7 @@ function memoryRead(sender: Process, m: Message, physical: u64, length: u32): vo
 
 function memoryWrite(sender: Process, m: Message, physical: u64, data: usize, length: u32): void {
   if (!holds(memoryClaims, sender.pid, physical, physical + length)) {
-    refuse(sender, m, "memory 0x" + physical.toString(16) + " (" + length.toString() + " bytes) is not claimed by this process");
+    kernelRefuse(sender, m, "memory 0x" + physical.toString(16) + " (" + length.toString() + " bytes) is not claimed by this process");
     return;
   }
   physWrite(physical, data, length);
@@ -142,18 +139,18 @@ function memoryWrite(sender: Process, m: Message, physical: u64, data: usize, le
 
 function subscribeIrq(sender: Process, m: Message, irq: u32): void {
   if (irq >= ISA_IRQS) {
-    refuse(sender, m, "ISA interrupts are 0 to 15");
+    kernelRefuse(sender, m, "ISA interrupts are 0 to 15");
     return;
   }
   for (let i = 0; i < subscriptions.length; i++) {
     if (subscriptions[i].irq == irq) {
-      refuse(sender, m, "IRQ " + irq.toString() + " is delivered to process " + subscriptions[i].process.pid.toString());
+      kernelRefuse(sender, m, "IRQ " + irq.toString() + " is delivered to process " + subscriptions[i].process.pid.toString());
       return;
     }
   }
   const vector = setIsaIrqMasked(irq, false);
   if (vector == 0) {
-    refuse(sender, m, "IRQ " + irq.toString() + " has no route");
+    kernelRefuse(sender, m, "IRQ " + irq.toString() + " has no route");
     return;
   }
   takeVector(vector);
@@ -181,7 +178,7 @@ export function handleHardware(sender: Process, m: Message): void {
   if (ordinal == HARDWARE_CLAIM_PORTS && n == 9) {
     const first = <u64>load<u32>(at + 1);
     const count = <u64>load<u32>(at + 5);
-    if (count == 0 || first + count > PORTS) refuse(sender, m, "ports are 0 to 0xffff");
+    if (count == 0 || first + count > PORTS) kernelRefuse(sender, m, "ports are 0 to 0xffff");
     else claim(sender, m, portClaims, first, first + count, "port");
   } else if (ordinal == HARDWARE_PORT_READ && n == 6) portAccess(sender, m, load<u32>(at + 1), load<u8>(at + 5), false, 0);
   else if (ordinal == HARDWARE_PORT_WRITE && n == 10) portAccess(sender, m, load<u32>(at + 1), load<u8>(at + 5), true, load<u32>(at + 6));
@@ -191,7 +188,7 @@ export function handleHardware(sender: Process, m: Message): void {
   else if (ordinal == HARDWARE_MEMORY_READ && n == 13) memoryRead(sender, m, load<u64>(at + 1), load<u32>(at + 9));
   else if (ordinal == HARDWARE_SUBSCRIBE_IRQ && n == 5) subscribeIrq(sender, m, load<u32>(at + 1));
   else if (ordinal == HARDWARE_MEMORY_WRITE && n >= 13 && <u64>load<u32>(at + 9) + 13 == <u64>n) memoryWrite(sender, m, load<u64>(at + 1), at + 13, load<u32>(at + 9));
-  else refuse(sender, m, "malformed hardware message");
+  else kernelRefuse(sender, m, "malformed hardware message");
 }
 
 function dropClaims(claims: Claim[], pid: u64): void {

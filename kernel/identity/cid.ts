@@ -44,25 +44,27 @@ export function cidOfDigest(digest: StaticArray<u8>): string {
   return base32(cidBytes(digest));
 }
 
-/** The CID of `length` bytes of linear memory (module bytes a loader sent). */
-export function cidOfBytes(data: usize, length: usize): string {
+function cidOfHash(hash: Sha256): string {
   const digest = new StaticArray<u8>(DIGEST_BYTES);
-  const hash = new Sha256();
-  hash.update(data, length);
   hash.finish(changetype<usize>(digest));
   return cidOfDigest(digest);
+}
+
+/** The CID of `length` bytes of linear memory (module bytes a loader sent). */
+export function cidOfBytes(data: usize, length: usize): string {
+  const hash = new Sha256();
+  hash.update(data, length);
+  return cidOfHash(hash);
 }
 
 /** The CID of bytes in physical memory (a boot module), read a page at a time. */
 export function cidOfPhysical(address: u64, length: u64): string {
   const chunk = new StaticArray<u8>(CHUNK);
-  const digest = new StaticArray<u8>(DIGEST_BYTES);
   const hash = new Sha256();
   for (let done: u64 = 0; done < length; done += CHUNK) {
     const take = <u32>min(<u64>CHUNK, length - done);
     physRead(changetype<usize>(chunk), address + done, take);
     hash.update(changetype<usize>(chunk), take);
   }
-  hash.finish(changetype<usize>(digest));
-  return cidOfDigest(digest);
+  return cidOfHash(hash);
 }

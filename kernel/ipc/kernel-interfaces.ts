@@ -9,8 +9,8 @@ import {
   REGISTRY_INTERFACE, REGISTRY_REGISTER, REGISTRY_UNREGISTER, SYSTEM_TIME_INTERFACE, SYSTEM_TIME_NOW, TIME_INTERFACE,
   TIME_NOW, TIME_SLEEP_UNTIL,
 } from "./interfaces.generated";
-import { errorPayload, Message } from "./message";
-import { handlerOf, kernelAnswer, register, unregister } from "./router";
+import { Message } from "./message";
+import { handlerOf, kernelAnswer, kernelRefuse, register, unregister } from "./router";
 import { Process } from "../proc/process";
 import { startForRequest } from "../proc/launch";
 import { endProcess, processByPid } from "../proc/table";
@@ -48,14 +48,11 @@ function answerU64(sender: Process, m: Message, value: u64): void {
 
 const EMPTY = new Uint8Array(0);
 
-function refuse(sender: Process, m: Message, reason: string): void {
-  kernelAnswer(sender, m, true, errorPayload(reason));
-}
 
 export function handleRegistry(sender: Process, m: Message): void {
   const p = m.payload;
   if (p.length != 1 + <i32>HASH_BYTES) {
-    refuse(sender, m, "malformed registry message (" + p.length.toString() + " bytes)");
+    kernelRefuse(sender, m, "malformed registry message (" + p.length.toString() + " bytes)");
     return;
   }
   const key = hashKey(p.dataStart + 1);
@@ -63,17 +60,17 @@ export function handleRegistry(sender: Process, m: Message): void {
   if (ordinal == REGISTRY_REGISTER) {
     const problem = register(sender, key);
     if (problem.length == 0) kernelAnswer(sender, m, false, EMPTY);
-    else refuse(sender, m, problem);
+    else kernelRefuse(sender, m, problem);
   } else if (ordinal == REGISTRY_UNREGISTER) {
     if (unregister(sender, key)) kernelAnswer(sender, m, false, EMPTY);
-    else refuse(sender, m, "not the handler of interface " + key);
+    else kernelRefuse(sender, m, "not the handler of interface " + key);
   } else if (ordinal == REGISTRY_HANDLER) {
     const handler = handlerOf(key);
     const answer = new Uint8Array(8);
     store<u64>(answer.dataStart, handler === null ? 0 : handler.pid);
     kernelAnswer(sender, m, false, answer);
   } else {
-    refuse(sender, m, "unknown registry message " + ordinal.toString());
+    kernelRefuse(sender, m, "unknown registry message " + ordinal.toString());
   }
 }
 
@@ -81,13 +78,13 @@ export function handleRegistry(sender: Process, m: Message): void {
 export function handleKernelLog(sender: Process, m: Message): void {
   const p = m.payload;
   if (p.length < 6 || p[0] != 0) {
-    refuse(sender, m, "malformed kernel-log message");
+    kernelRefuse(sender, m, "malformed kernel-log message");
     return;
   }
   const level = <i32>p[1];
   const length = load<u32>(p.dataStart + 2);
   if (level > 3 || <u64>length + 6 != <u64>p.length) {
-    refuse(sender, m, "malformed kernel-log message");
+    kernelRefuse(sender, m, "malformed kernel-log message");
     return;
   }
   log.logLine(<log.Level>level, sender.name + ": " + String.UTF8.decodeUnsafe(p.dataStart + 6, length));
@@ -106,18 +103,18 @@ export function handleProcess(sender: Process, m: Message): void {
   }
   const at = p.dataStart;
   if (p.length < 37 || p[0] != PROCESS_START) {
-    refuse(sender, m, "malformed process message");
+    kernelRefuse(sender, m, "malformed process message");
     return;
   }
   const nameLength = load<u32>(at + 33);
   if (nameLength > MAX_NAME_BYTES || <u64>37 + nameLength + 4 > <u64>p.length) {
-    refuse(sender, m, "malformed process message");
+    kernelRefuse(sender, m, "malformed process message");
     return;
   }
   const count = load<u32>(at + 37 + nameLength);
   const listAt = <u32>41 + nameLength;
   if (count > MAX_START_GRANTS || <u64>listAt + <u64>count * HASH_BYTES != <u64>p.length) {
-    refuse(sender, m, "malformed process message");
+    kernelRefuse(sender, m, "malformed process message");
     return;
   }
   const grants = new Set<string>();
@@ -134,8 +131,8 @@ export function handleProcess(sender: Process, m: Message): void {
 // A process cannot end itself this way: its thread is the one running.
 function killProcess(sender: Process, m: Message, pid: u64): void {
   const target = processByPid(pid);
-  if (target === null) refuse(sender, m, "no process " + pid.toString());
-  else if (target === sender) refuse(sender, m, "a process cannot kill itself; return from _start instead");
+  if (target === null) kernelRefuse(sender, m, "no process " + pid.toString());
+  else if (target === sender) kernelRefuse(sender, m, "a process cannot kill itself; return from _start instead");
   else {
     endProcess(target, "killed by process " + sender.pid.toString());
     kernelAnswer(sender, m, false, EMPTY);
@@ -150,26 +147,26 @@ export function handleTime(sender: Process, m: Message): void {
     const deadline = load<u64>(p.dataStart + 1);
     if (deadline <= nanosSinceEntry() || !m.needsAnswer) kernelAnswer(sender, m, false, EMPTY);
     else addSleep(new Sleep(deadline, sender, m));
-  } else refuse(sender, m, "malformed time message");
+  } else kernelRefuse(sender, m, "malformed time message");
 }
 
 /** now() -> (unixNanos: i64). */
 export function handleSystemTime(sender: Process, m: Message): void {
   const p = m.payload;
   if (p.length == 1 && p[0] == SYSTEM_TIME_NOW) answerU64(sender, m, <u64>wallClockNanos());
-  else refuse(sender, m, "malformed system-time message");
+  else kernelRefuse(sender, m, "malformed system-time message");
 }
 
 /** fill(length: u32) -> (bytes: bytes). */
 export function handleRandom(sender: Process, m: Message): void {
   const p = m.payload;
   if (p.length != 5 || p[0] != RANDOM_FILL) {
-    refuse(sender, m, "malformed random message");
+    kernelRefuse(sender, m, "malformed random message");
     return;
   }
   const length = load<u32>(p.dataStart + 1);
   if (length > MAX_RANDOM_BYTES) {
-    refuse(sender, m, "at most " + MAX_RANDOM_BYTES.toString() + " random bytes per message");
+    kernelRefuse(sender, m, "at most " + MAX_RANDOM_BYTES.toString() + " random bytes per message");
     return;
   }
   const answer = new Uint8Array(4 + <i32>length);

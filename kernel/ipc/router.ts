@@ -103,6 +103,11 @@ export function kernelAnswer(sender: Process, m: Message, isError: bool, payload
   if (m.needsAnswer) notifySender(sender, m.id, isError, framed(ANSWER_HEADER, payload));
 }
 
+/** A kernel-handled interface's error answer, the reason as UTF-8. */
+export function kernelRefuse(sender: Process, m: Message, reason: string): void {
+  kernelAnswer(sender, m, true, errorPayload(reason));
+}
+
 /** Sends a message from the kernel that expects an answer; the id, or an error (< 0). */
 export function kernelSend(key: string, payload: Uint8Array): i64 {
   const handler = handlerOf(key);

@@ -1,8 +1,8 @@
 // The "pci" interface: the kernel hands out the functions it enumerated at
 // boot. Anyone granted the interface may list and read; writing needs a
 // claim, and one process at a time holds a function's claim.
-import { errorPayload, Message } from "../ipc/message";
-import { kernelAnswer } from "../ipc/router";
+import { Message } from "../ipc/message";
+import { kernelAnswer, kernelRefuse } from "../ipc/router";
 import {
   PCI_CLAIM, PCI_LIST, PCI_READ_CONFIG, PCI_RELEASE, PCI_WRITE_CONFIG,
 } from "../ipc/interfaces.generated";
@@ -26,9 +26,6 @@ function deviceAt(addr: u32): PciDevice | null {
   return null;
 }
 
-function refuse(sender: Process, m: Message, reason: string): void {
-  kernelAnswer(sender, m, true, errorPayload(reason));
-}
 
 function answerList(sender: Process, m: Message): void {
   const n = devices.length;
@@ -54,13 +51,13 @@ export function handlePci(sender: Process, m: Message): void {
     return;
   }
   if (p.length < 5) {
-    refuse(sender, m, "malformed pci message");
+    kernelRefuse(sender, m, "malformed pci message");
     return;
   }
   const addr = load<u32>(p.dataStart + 1);
   const dev = deviceAt(addr);
   if (dev === null) {
-    refuse(sender, m, "no PCI function at address 0x" + addr.toString(16));
+    kernelRefuse(sender, m, "no PCI function at address 0x" + addr.toString(16));
     return;
   }
   const ordinal = p[0];
@@ -68,12 +65,12 @@ export function handlePci(sender: Process, m: Message): void {
   else if (ordinal == PCI_RELEASE && p.length == 5) release(sender, m, addr);
   else if (ordinal == PCI_READ_CONFIG && p.length == 9) readConfig(sender, m, dev, load<u32>(p.dataStart + 5));
   else if (ordinal == PCI_WRITE_CONFIG && p.length == 13) writeConfig(sender, m, dev, addr, load<u32>(p.dataStart + 5), load<u32>(p.dataStart + 9));
-  else refuse(sender, m, "malformed pci message");
+  else kernelRefuse(sender, m, "malformed pci message");
 }
 
 function claim(sender: Process, m: Message, addr: u32): void {
   if (claims.has(addr) && claims.get(addr) != sender.pid) {
-    refuse(sender, m, "PCI function 0x" + addr.toString(16) + " is claimed by process " + claims.get(addr).toString());
+    kernelRefuse(sender, m, "PCI function 0x" + addr.toString(16) + " is claimed by process " + claims.get(addr).toString());
     return;
   }
   claims.set(addr, sender.pid);
@@ -82,7 +79,7 @@ function claim(sender: Process, m: Message, addr: u32): void {
 
 function release(sender: Process, m: Message, addr: u32): void {
   if (!claims.has(addr) || claims.get(addr) != sender.pid) {
-    refuse(sender, m, "PCI function 0x" + addr.toString(16) + " is not claimed by this process");
+    kernelRefuse(sender, m, "PCI function 0x" + addr.toString(16) + " is not claimed by this process");
     return;
   }
   claims.delete(addr);
@@ -95,7 +92,7 @@ function validOffset(offset: u32): bool {
 
 function readConfig(sender: Process, m: Message, dev: PciDevice, offset: u32): void {
   if (!validOffset(offset)) {
-    refuse(sender, m, "configuration offset must be a multiple of 4 below 256");
+    kernelRefuse(sender, m, "configuration offset must be a multiple of 4 below 256");
     return;
   }
   const answer = new Uint8Array(4);
@@ -104,8 +101,8 @@ function readConfig(sender: Process, m: Message, dev: PciDevice, offset: u32): v
 }
 
 function writeConfig(sender: Process, m: Message, dev: PciDevice, addr: u32, offset: u32, value: u32): void {
-  if (!claims.has(addr) || claims.get(addr) != sender.pid) refuse(sender, m, "claim the PCI function before writing its configuration");
-  else if (!validOffset(offset)) refuse(sender, m, "configuration offset must be a multiple of 4 below 256");
+  if (!claims.has(addr) || claims.get(addr) != sender.pid) kernelRefuse(sender, m, "claim the PCI function before writing its configuration");
+  else if (!validOffset(offset)) kernelRefuse(sender, m, "configuration offset must be a multiple of 4 below 256");
   else {
     dev.config.write32(dev.bus, dev.device, dev.fn, offset, value);
     kernelAnswer(sender, m, false, new Uint8Array(0));

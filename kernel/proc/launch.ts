@@ -10,8 +10,8 @@ import { parseBootConfig } from "../boot/config";
 import * as log from "../console/log";
 import { cidOfBytes } from "../identity/cid";
 import { LOADER_INTERFACE, LOADER_LOAD } from "../ipc/interfaces.generated";
-import { errorPayload, Message } from "../ipc/message";
-import { kernelAnswer, kernelSend, reserve } from "../ipc/router";
+import { Message } from "../ipc/message";
+import { kernelAnswer, kernelRefuse, kernelSend, reserve } from "../ipc/router";
 import { Process } from "./process";
 import { spawn, SpawnResult } from "./table";
 
@@ -48,7 +48,7 @@ export function launch(name: string, cid: string, grants: Set<string>): SpawnRes
 function answerStart(requester: Process, request: Message, result: SpawnResult): void {
   const p = result.process;
   if (p === null) {
-    kernelAnswer(requester, request, true, errorPayload(result.error));
+    kernelRefuse(requester, request, result.error);
     return;
   }
   const answer = new Uint8Array(8);
@@ -67,7 +67,7 @@ export function startForRequest(requester: Process, request: Message, name: stri
   memory.copy(load.dataStart + 1, digest, 32);
   const id = kernelSend(LOADER_INTERFACE, load);
   if (id < 0) {
-    kernelAnswer(requester, request, true, errorPayload("no boot module has CID " + cid + " and no loader can be asked"));
+    kernelRefuse(requester, request, "no boot module has CID " + cid + " and no loader can be asked");
     return;
   }
   pendingLoads.set(<u64>id, new PendingLoad(requester, request, name, cid, grants));
@@ -85,7 +85,7 @@ export function loadAnswered(id: u64, isError: bool, payload: Uint8Array): void 
   else if (payload.length < 4 || <u64>length + 4 != <u64>payload.length) problem = "loader sent a malformed answer";
   else if (cidOfBytes(payload.dataStart + 4, length) != pending.cid) problem = "the loader's bytes do not hash to " + pending.cid;
   if (problem.length > 0) {
-    kernelAnswer(pending.requester, pending.request, true, errorPayload(problem));
+    kernelRefuse(pending.requester, pending.request, problem);
     return;
   }
   answerStart(pending.requester, pending.request, spawn(pending.name, pending.cid, payload.dataStart + 4, length, pending.grants));
