@@ -89,7 +89,9 @@ $(AS_GENERATED_STAMP): $(INTERFACE_DEFINITIONS) $(wildcard tools/interfaces/*.ts
 	$(TSX) tools/interfaces/generate-as.ts interfaces/as/generated
 	@touch $@
 
-$(OUT)/modules/%.wasm: modules/%/main.ts $(wildcard modules/%/*.ts) $(AS_LIBRARY) $(AS_GENERATED_STAMP)
+# A module's other files are prerequisites too (second expansion names its folder).
+.SECONDEXPANSION:
+$(OUT)/modules/%.wasm: modules/%/main.ts $$(wildcard modules/$$*/*.ts) $(AS_LIBRARY) $(AS_GENERATED_STAMP)
 	@mkdir -p $(dir $@)
 	$(ASC) $< -o $@ --use abort=interfaces/as/atoll/abort --runtime incremental -O3
 
@@ -101,6 +103,8 @@ PCI_NAMES := modules/lspci/pci-names.generated.ts
 $(PCI_NAMES): tools/build/gen-pci-names.ts
 	$(TSX) tools/build/gen-pci-names.ts /usr/share/misc/pci.ids $@
 $(OUT)/modules/lspci.wasm: $(PCI_NAMES)
+# The console draws with the kernel's font and pixel code.
+$(OUT)/modules/console.wasm: $(FONT_DATA) kernel/console/font.ts kernel/console/colour.ts kernel/console/pixel-format.ts
 
 .PHONY: modules
 modules: $(MODULES)

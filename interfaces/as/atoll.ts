@@ -2,9 +2,12 @@
 // Calls block the module (never the system) until they can answer:
 //   call(iface, payload)   send and wait for the answer
 //   emit(iface, payload)   send, no answer expected
-//   nextEvent()            wait for a message to an interface this module
-//                          handles, a process-destroyed notification, or
-//                          an interrupt it subscribed to
+//   request(iface, payload) send without waiting; the answer comes later
+//                          as an event
+//   nextEvent(awaiting)    wait for a message to an interface this module
+//                          handles, a process-destroyed notification, an
+//                          interrupt it subscribed to, or the answer to one
+//                          of the requests in `awaiting`
 // A module exports `_start`, which the kernel runs as its process; build it
 // with `--use abort=interfaces/as/atoll/abort` (the Makefile does).
 
@@ -37,6 +40,7 @@ export function errorText(code: i32): string {
 }
 
 const buffers = memory.data(8, 4);
+const NO_REQUESTS: u64[] = [];
 const messageId = memory.data(8, 8);
 const received = new Uint8Array(<i32>MAX_NOTIFICATION);
 
@@ -65,10 +69,16 @@ export function call(iface: StaticArray<u8>, payload: Uint8Array): Answer {
   if (sent < 0) return errorAnswer(errorText(sent));
   const size = sysWait(messageId, 1, WAIT_BLOCK, received.dataStart, MAX_NOTIFICATION);
   if (size < 0) return errorAnswer(errorText(size));
-  const at = received.dataStart;
-  const length = load<u32>(at + notification.ANSWER_PAYLOAD_AT);
-  const isError = load<u8>(at + notification.ANSWER_ERROR_AT) != 0;
-  return new Answer(isError, received.slice(<i32>ANSWER_DATA_AT, <i32>(ANSWER_DATA_AT + length)));
+  return answerAt(received.dataStart);
+}
+
+/**
+ * Sends a message that expects an answer without waiting for it; returns the
+ * message id to pass to nextEvent, or a negative error.
+ */
+export function request(iface: StaticArray<u8>, payload: Uint8Array): i64 {
+  const sent = send(iface, payload, NEEDS_ANSWER | ALLOW_DELAY);
+  return sent < 0 ? <i64>sent : <i64>load<u64>(messageId);
 }
 
 /** Sends a message that expects no answer; returns 0 or a negative error. */
@@ -101,18 +111,38 @@ function reply(id: u64, payload: Uint8Array, flags: u32): i32 {
   return sysAnswer(id, buffers, 1, flags);
 }
 
-/** A message, the end of process `destroyedPid`, or device interrupt `irq` (-1 when not one). */
+/**
+ * A message, the end of process `destroyedPid`, device interrupt `irq` (-1
+ * when not one), or the answer to request `answered`.
+ */
 export class Event {
-  constructor(public message: Message | null, public destroyedPid: u64, public irq: i32 = -1) {}
+  constructor(
+    public message: Message | null,
+    public destroyedPid: u64,
+    public irq: i32 = -1,
+    public answered: u64 = 0,
+    public answer: Answer | null = null,
+  ) {}
 }
 
-/** Blocks until the next message, process-destroyed notification or subscribed interrupt. */
-export function nextEvent(): Event {
+function answerAt(at: usize): Answer {
+  const length = load<u32>(at + notification.ANSWER_PAYLOAD_AT);
+  const isError = load<u8>(at + notification.ANSWER_ERROR_AT) != 0;
+  return new Answer(isError, received.slice(<i32>ANSWER_DATA_AT, <i32>(ANSWER_DATA_AT + length)));
+}
+
+/**
+ * Blocks until the next message, process-destroyed notification, subscribed
+ * interrupt, or answer to one of the requests in `awaiting`.
+ */
+export function nextEvent(awaiting: u64[] = NO_REQUESTS): Event {
   for (;;) {
-    const size = sysWait(0, 0, WAIT_BLOCK | WAIT_EVENTS, received.dataStart, MAX_NOTIFICATION);
+    const ids = awaiting.length > 0 ? awaiting.dataStart : 0;
+    const size = sysWait(ids, awaiting.length, WAIT_BLOCK | WAIT_EVENTS, received.dataStart, MAX_NOTIFICATION);
     if (size <= 0) continue;
     const at = received.dataStart;
     const kind = load<u8>(at);
+    if (kind == notification.ANSWER) return new Event(null, 0, -1, load<u64>(at + notification.ANSWER_ID_AT), answerAt(at));
     if (kind == notification.DESTROYED) return new Event(null, load<u64>(at + notification.DESTROYED_PID_AT));
     if (kind == notification.INTERRUPT) return new Event(null, 0, <i32>load<u32>(at + notification.INTERRUPT_IRQ_AT));
     if (kind != notification.INCOMING) continue;

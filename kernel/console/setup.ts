@@ -4,7 +4,8 @@
 import { BootInfo, FramebufferType } from "../boot/multiboot2";
 import { FONT_PSF, FONT_PSF_LENGTH } from "./font-data.generated";
 import { fontError, parseFont } from "./font";
-import { FramebufferScreen, PixelFormat } from "./framebuffer";
+import { FramebufferScreen } from "./framebuffer";
+import { PixelFormat } from "./pixel-format";
 import { attachScreen } from "./output";
 import { VgaTextScreen } from "./vga";
 

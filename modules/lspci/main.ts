@@ -1,7 +1,8 @@
 // Lists the PCI functions the kernel found, with vendor and device names
-// from pci.ids (embedded at build time), one log line per function.
+// from pci.ids (embedded at build time), one console line per function.
 import { call } from "../../interfaces/as/atoll";
-import * as log from "../../interfaces/as/log";
+import { println } from "../../interfaces/as/console";
+import { exit } from "../../interfaces/as/process";
 import * as pci from "../../interfaces/as/generated/pci";
 import { PCI_NAMES, PCI_VENDOR_AT, PCI_VENDOR_IDS } from "./pci-names.generated";
 
@@ -38,15 +39,20 @@ function names(vendor: u32, device: u32): string {
   return nameAt(at, 0) + " device " + hex(device, 4);
 }
 
+function fail(reason: string): void {
+  println("lspci: " + reason);
+  exit(1);
+}
+
 export function _start(): void {
   const answer = call(pci.INTERFACE, pci.encodeList());
   if (answer.isError) {
-    log.error("lspci: " + answer.error);
+    fail(answer.error);
     return;
   }
   const list = pci.decodeListAnswer(answer.payload);
   if (list === null) {
-    log.error("lspci: malformed answer");
+    fail("malformed answer");
     return;
   }
   for (let i = 0; i < list.addresses.length; i++) {
@@ -55,6 +61,6 @@ export function _start(): void {
     const ids = list.ids[i];
     const vendor = ids & 0xffff;
     const device = ids >> 16;
-    log.info("lspci: " + location + " [" + hex(list.classes[i] >> 16, 4) + "] " + hex(vendor, 4) + ":" + hex(device, 4) + " " + names(vendor, device));
+    println(location + " [" + hex(list.classes[i] >> 16, 4) + "] " + hex(vendor, 4) + ":" + hex(device, 4) + " " + names(vendor, device));
   }
 }

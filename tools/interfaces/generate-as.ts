@@ -18,6 +18,7 @@ const DEFAULTS: Record<string, string> = { string: '""', Uint8Array: "new Uint8A
 const RESERVED = new Set(["interface", "class", "function", "var", "let", "const", "return", "type", "default", "new", "delete", "in", "of", "enum", "export", "import", "package", "private", "public", "static", "this", "void", "with", "yield", "switch", "case", "break", "continue", "do", "while", "for", "if", "else", "try", "catch", "finally", "throw", "instanceof", "typeof", "null", "true", "false", "super", "extends", "implements"]);
 const fieldName = (f: Field) => (RESERVED.has(f.name) ? `${f.name}_` : f.name);
 
+const snake = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
 const pascal = (name: string) => name.replace(/(^|[-_])(\w)/g, (_, __, c: string) => c.toUpperCase());
 
 function asType(t: FieldType): string {
@@ -71,8 +72,8 @@ function generate(def: InterfaceDefinition): string {
     `export const INTERFACE: StaticArray<u8> = [${hash}];`,
   ];
   for (const m of def.messages) {
-    parts.push("", `export const ${m.name.toUpperCase()}: u8 = ${m.ordinal};`);
-    for (const [field, at] of fixedOffsets(m.fields)) parts.push(`export const ${m.name.toUpperCase()}_${field.replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase()}_AT: u32 = ${at};`);
+    parts.push("", `export const ${snake(m.name)}: u8 = ${m.ordinal};`);
+    for (const [field, at] of fixedOffsets(m.fields)) parts.push(`export const ${snake(m.name)}_${snake(field)}_AT: u32 = ${at};`);
     parts.push(codec(pascal(m.name), m.fields, m.ordinal));
     if (m.answer !== null) parts.push(codec(`${pascal(m.name)}Answer`, m.answer, null));
   }
