@@ -8,6 +8,9 @@ const MAX_HISTORY = 64;
 const MAX_LINE = 1024;
 
 export class LineEditor {
+  finished: bool = false;
+  /** The line Enter ended, valid once `finished` is set. */
+  line: string = "";
   private history: string[] = [];
   private prompt: string = "";
   private text: string = "";
@@ -32,8 +35,11 @@ export class LineEditor {
     if (k.special == Special.None) {
       if (k.text == "\x03") return this.cancel();
       if (k.text.charCodeAt(0) < 0x20 || this.text.length + k.text.length > MAX_LINE) return "";
+      const atEnd = this.cursor == this.text.length;
       this.text = this.text.substring(0, this.cursor) + k.text + this.text.substring(this.cursor);
       this.cursor += k.text.length;
+      // Typing at the end only needs the new text shown.
+      if (atEnd) return k.text;
     } else if (k.special == Special.Backspace) {
       if (this.cursor == 0) return "";
       this.text = this.text.substring(0, this.cursor - 1) + this.text.substring(this.cursor);
@@ -48,10 +54,6 @@ export class LineEditor {
     else if (k.special == Special.Down) this.recall(this.recalled + 1);
     return this.redraw();
   }
-
-  finished: bool = false;
-  /** The line Enter ended, valid once `finished` is set. */
-  line: string = "";
 
   private finish(): string {
     this.finished = true;

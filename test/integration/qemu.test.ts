@@ -184,7 +184,7 @@ describe("example modules in QEMU (integration)", function () {
 
   it("keystrokes sent through QEMU's monitor reach the ps2-keyboard module as text", async () => {
     const keys = ["h", "shift-i", "spc", "t", "h", "e", "r", "e", "1", "ret"];
-    const r = await boot(machine([]), BIOS_TIMEOUT, /typed '/, { after: /waiting for device interrupts/, keys });
+    const r = await boot(machine([]), BIOS_TIMEOUT, /typed '/, [{ after: /waiting for device interrupts/, keys }]);
     assert.equal(r.timedOut, false, r.serial);
     assert.match(r.serial, /ps2-keyboard: ready/);
     assert.match(r.serial, /ps2-keyboard: typed 'hI there1'/);

@@ -91,32 +91,66 @@ export interface BootResult {
   seconds: number;
 }
 
-/** Keys typed through QEMU's monitor (`sendkey`) once the serial log matches `after`. */
+/**
+ * Keys typed through QEMU's monitor (`sendkey`) once the serial log, from
+ * where the previous step typed, matches `after`.
+ */
 export interface TypedInput {
   after: RegExp;
   keys: string[];
 }
 
-function typeKeys(monitor: string, keys: string[]): void {
-  const socket = createConnection(monitor, () => {
-    keys.forEach((key, i) => setTimeout(() => socket.write(`sendkey ${key}\n`), 100 * (i + 1)));
-    setTimeout(() => socket.end(), 100 * (keys.length + 2));
+const KEY_NAMES: Record<string, string> = {
+  " ": "spc", "-": "minus", "=": "equal", ".": "dot", ",": "comma", "/": "slash", ";": "semicolon", "'": "apostrophe",
+  "\n": "ret", "&": "shift-7", "_": "shift-minus", "|": "shift-backslash", "\"": "shift-apostrophe",
+};
+
+/** The sendkey names that type `text` on a US keyboard ("\n" is Enter). */
+export function keysFor(text: string): string[] {
+  return [...text].map((c) => {
+    if (KEY_NAMES[c]) return KEY_NAMES[c];
+    if (/[a-z0-9]/.test(c)) return c;
+    if (/[A-Z]/.test(c)) return `shift-${c.toLowerCase()}`;
+    throw new Error(`keysFor: no key for ${JSON.stringify(c)}`);
   });
-  socket.on("error", () => undefined);
+}
+
+/** A connection to QEMU's monitor that sends keys 100 ms apart, in the order asked. */
+class Keyboard {
+  private socket;
+  private last = Date.now();
+
+  constructor(path: string) {
+    this.socket = createConnection(path);
+    this.socket.on("error", () => undefined);
+  }
+
+  type(keys: string[]): void {
+    for (const key of keys) {
+      this.last = Math.max(this.last, Date.now()) + 100;
+      setTimeout(() => this.socket.write(`sendkey ${key}\n`), this.last - Date.now());
+    }
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
 }
 
 /**
  * Boots headless and collects the serial log until QEMU exits, `until`
- * matches the log (QEMU is then stopped), or the timeout passes; `input`
- * types keys once the log shows it is wanted.
+ * matches the log (QEMU is then stopped), or the timeout passes; each step
+ * of `input` types its keys once the log shows it is wanted.
  */
-export function boot(opts: MachineOptions, timeoutMs: number, until?: RegExp, input?: TypedInput): Promise<BootResult> {
+export function boot(opts: MachineOptions, timeoutMs: number, until?: RegExp, input: TypedInput[] = []): Promise<BootResult> {
   requireQemu();
   const started = Date.now();
   const monitor = join(tmpdir(), `atoll-monitor-${process.pid}-${started}.sock`);
-  const monitorArgs = input ? ["-monitor", `unix:${monitor},server,nowait`] : [];
+  const monitorArgs = input.length > 0 ? ["-monitor", `unix:${monitor},server,nowait`] : [];
   const child = spawn("qemu-system-x86_64", [...qemuArgs(opts, "none", "stdio"), ...monitorArgs], { stdio: ["ignore", "pipe", "pipe"] });
-  let typed = false;
+  let keyboard: Keyboard | null = null;
+  let step = 0;
+  let from = 0;
   let serial = "";
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -125,9 +159,11 @@ export function boot(opts: MachineOptions, timeoutMs: number, until?: RegExp, in
   }, timeoutMs);
   child.stdout.on("data", (chunk: Buffer) => {
     serial += chunk.toString("utf8");
-    if (input && !typed && input.after.test(serial)) {
-      typed = true;
-      typeKeys(monitor, input.keys);
+    while (step < input.length && input[step].after.test(serial.slice(from))) {
+      keyboard ??= new Keyboard(monitor);
+      keyboard.type(input[step].keys);
+      from = serial.length;
+      step++;
     }
     if (until && until.test(serial)) child.kill("SIGKILL");
   });
@@ -135,6 +171,7 @@ export function boot(opts: MachineOptions, timeoutMs: number, until?: RegExp, in
   return new Promise((resolve) => {
     child.on("close", (status) => {
       clearTimeout(timer);
+      keyboard?.close();
       resolve({ serial: serial.replace(/\r/g, ""), status, timedOut, seconds: (Date.now() - started) / 1000 });
     });
   });

@@ -1,0 +1,98 @@
+// A person's session, end to end in QEMU: the machine boots to the shell on
+// the console, keys typed through QEMU's monitor (the PS/2 keyboard) run
+// commands, and the serial log (where the console mirrors the screen) shows
+// what they printed. The session ends with `poweroff`.
+import assert from "node:assert/strict";
+import { boot, DEFAULT_MACHINE, keysFor, TypedInput } from "../../tools/qemu/launch.ts";
+
+const TIMEOUT = 120_000;
+// A fresh prompt starts a line; the line editor's redraws start with a bare carriage return.
+const PROMPT = /\r\natoll> /;
+const LEFT = "left";
+const UP = "up";
+
+/** One command typed at a fresh prompt. */
+function command(text: string): TypedInput {
+  return { after: PROMPT, keys: keysFor(text + "\n") };
+}
+
+/** The output of the command typed at `prompt`: what comes after its echo up to the next prompt. */
+function outputOf(serial: string, line: string): string {
+  const start = serial.indexOf("atoll> " + line + "\n");
+  assert.ok(start >= 0, `the command '${line}' was echoed:\n${serial}`);
+  const from = start + line.length + 8;
+  return serial.slice(from, serial.indexOf("atoll> ", from));
+}
+
+describe("a shell session in QEMU (integration)", function () {
+  this.timeout(TIMEOUT * 2);
+  let serial = "";
+  let status: number | null = null;
+
+  before(async () => {
+    const session: TypedInput[] = [
+      command("ps"),
+      command("run hello"),
+      command("lspci"),
+      command("mem"),
+      command("uptime"),
+      command("interfaces"),
+      command("grants 1"),
+      command("frobnicate"),
+      command("kill"),
+      command("kill 999"),
+      // Line editing: the missing letter goes in three places from the end; up recalls the line.
+      { after: PROMPT, keys: [...keysFor("echo wrld"), LEFT, LEFT, LEFT, ...keysFor("o\n")] },
+      { after: PROMPT, keys: [UP, ...keysFor("\n")] },
+      command("poweroff"),
+    ];
+    const machine = { ...DEFAULT_MACHINE, extra: ["-device", "e1000", "-trace", "qemu_system_shutdown_request"] };
+    const r = await boot(machine, TIMEOUT, undefined, session);
+    serial = r.serial;
+    status = r.status;
+    assert.equal(r.timedOut, false, `the session ended by itself:\n${serial}`);
+  });
+
+  it("boots to the shell's prompt on the console", () => {
+    assert.match(serial, /Atoll shell\. Type help for the commands\.\natoll> /);
+  });
+
+  it("ps lists the processes with their CIDs", () => {
+    const ps = outputOf(serial, "ps");
+    assert.match(ps, /PID\s+NAME\s+STATE\s+MEMORY\s+FUEL\s+CID/);
+    for (const name of ["logger", "console", "shell", "ps2-keyboard"]) assert.match(ps, new RegExp(`\\d+\\s+${name}\\s+(run|wait)\\s+\\d+ [KM]iB\\s+\\d+\\s+bafkrei`));
+  });
+
+  it("run hello prints its greeting on the console", () => {
+    assert.match(outputOf(serial, "run hello"), /Hello from Atoll!/);
+  });
+
+  it("lspci names the e1000 QEMU was started with", () => {
+    assert.match(outputOf(serial, "lspci"), /8086:100e .*82540EM/);
+  });
+
+  it("mem, uptime, interfaces and grants answer", () => {
+    assert.match(outputOf(serial, "mem"), /physical\s+\d+ MiB\s+\d+ [KM]iB\s+\d+ MiB/);
+    assert.match(outputOf(serial, "uptime"), /up 0:00:\d\d\.\d{3}/);
+    const interfaces = outputOf(serial, "interfaces");
+    assert.match(interfaces, /console\s+\d+ console\s+[0-9a-f]{64}/);
+    assert.match(interfaces, /process\s+kernel\s+[0-9a-f]{64}/);
+    assert.match(outputOf(serial, "grants 1"), /kernel-log/);
+  });
+
+  it("unknown commands and bad arguments get a clear message", () => {
+    assert.match(outputOf(serial, "frobnicate"), /frobnicate: unknown command; type help for the list/);
+    assert.match(outputOf(serial, "kill"), /usage: kill <pid>/);
+    assert.match(outputOf(serial, "kill 999"), /error: no process 999/);
+  });
+
+  it("edits the line and recalls it from the history", () => {
+    const echoed = serial.split("\n").filter((l) => l === "world");
+    assert.equal(echoed.length, 2, serial);
+  });
+
+  it("poweroff turns the machine off", () => {
+    assert.match(serial, /qemu_system_shutdown_request reason=6/);
+    assert.equal(status, 0);
+  });
+});
