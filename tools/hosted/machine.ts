@@ -76,6 +76,8 @@ export class Machine {
   isaVector: (irq: number) => number | null = (irq) => (this.interruptAck?.picBase ? this.interruptAck.picBase + irq : null);
   /** Asked for more serial input when the kernel waits for it and none is queued; null: the input has ended. */
   readSerialInput: (() => Uint8Array | null) | null = null;
+  /** Called with each byte the kernel sends on COM1 (also kept in `serial`). */
+  onSerialOutput: ((byte: number) => void) | null = null;
   /** Bytes received on COM1 and not yet read by the kernel. */
   serialInput: number[] = [];
   private serialInterruptEnable = 0;
@@ -170,7 +172,10 @@ export class Machine {
     const device = this.device(this.ports, port);
     if (device) device.write(port, size, BigInt(value));
     else if (port === COM1 + 3) this.divisorLatch = (value & 0x80) !== 0;
-    else if (port === COM1 && !this.divisorLatch) this.serial += String.fromCharCode(value & 0xff);
+    else if (port === COM1 && !this.divisorLatch) {
+      this.serial += String.fromCharCode(value & 0xff);
+      this.onSerialOutput?.(value & 0xff);
+    }
     else if (port === COM1 + 1 && !this.divisorLatch) this.serialInterruptEnable = value;
     else if (port === 0xf4) throw new QemuExit(value);
     else if (port === 0x61) this.pitReads = 0;
