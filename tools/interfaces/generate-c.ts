@@ -3,9 +3,7 @@
 // ordinal and fixed field offsets, and encode/decode functions for it and
 // its answer, built on the writer and reader of interfaces/c/atoll.h.
 // Usage: tsx tools/interfaces/generate-c.ts <output dir>
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { loadDefinitions } from "./catalog.ts";
+import { writeForEachInterface } from "./catalog.ts";
 import { constantName, Field, FieldType, fixedOffsets, InterfaceDefinition, Primitive } from "./definition.ts";
 import { interfaceHash } from "./hash.ts";
 
@@ -101,10 +99,4 @@ function generate(def: InterfaceDefinition): string {
   return parts.join("\n");
 }
 
-const output = process.argv[2];
-if (!output) {
-  console.error("usage: generate-c.ts <output dir>");
-  process.exit(2);
-}
-mkdirSync(output, { recursive: true });
-for (const def of loadDefinitions()) writeFileSync(join(output, `${def.name}.h`), generate(def));
+writeForEachInterface("generate-c.ts", ".h", generate);
