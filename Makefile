@@ -79,8 +79,9 @@ $(OUT)/atoll.sym: $(OUT)/atoll.elf tools/build/mksyms.ts
 	$(TSX) tools/build/mksyms.ts $< $@
 
 # Modules: modules/<name>/main.ts -> out/modules/<name>.wasm, with the
-# module library in interfaces/as (its per-interface part generated).
-MODULE_NAMES := $(notdir $(patsubst %/,%,$(dir $(wildcard modules/*/main.ts))))
+# module library in interfaces/as (its per-interface part generated), and
+# modules/<name>/main.c the same way with interfaces/c.
+MODULE_NAMES := $(notdir $(patsubst %/,%,$(dir $(wildcard modules/*/main.ts modules/*/main.c))))
 MODULES := $(patsubst %,$(OUT)/modules/%.wasm,$(MODULE_NAMES))
 AS_LIBRARY := $(wildcard interfaces/as/*.ts)
 AS_GENERATED_STAMP := interfaces/as/generated/.stamp
@@ -94,6 +95,24 @@ $(AS_GENERATED_STAMP): $(INTERFACE_DEFINITIONS) $(wildcard tools/interfaces/*.ts
 $(OUT)/modules/%.wasm: modules/%/main.ts $$(wildcard modules/$$*/*.ts) $(AS_LIBRARY) $(AS_GENERATED_STAMP)
 	@mkdir -p $(dir $@)
 	$(ASC) $< -o $@ --use abort=interfaces/as/atoll/abort --runtime incremental -O3
+
+# C modules: clang for wasm32 and lld's wasm-ld, no C library (see
+# interfaces/c/atoll.h); -mbulk-memory turns memcpy into a Wasm instruction.
+CLANG := clang
+C_LIBRARY := $(wildcard interfaces/c/*.h interfaces/c/*.c)
+C_GENERATED_STAMP := interfaces/c/generated/.stamp
+C_MODULE_FLAGS := --target=wasm32 -ffreestanding -nostdlib -O2 -mbulk-memory -Wall -Wextra -Werror \
+	-Iinterfaces/c -Wl,--no-entry -Wl,--export=_start
+
+$(C_GENERATED_STAMP): $(INTERFACE_DEFINITIONS) $(wildcard tools/interfaces/*.ts)
+	$(TSX) tools/interfaces/generate-c.ts interfaces/c/generated
+	@touch $@
+
+$(OUT)/modules/%.wasm: modules/%/main.c $(C_LIBRARY) $(C_GENERATED_STAMP)
+	$(call need,$(CLANG),clang)
+	$(call need,wasm-ld,lld)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(C_MODULE_FLAGS) -o $@ $(wildcard $(dir $<)*.c) interfaces/c/atoll.c
 
 $(OUT)/atoll.conf: modules/boot.conf $(MODULES) tools/build/mkconfig.ts $(INTERFACE_DEFINITIONS)
 	$(TSX) tools/build/mkconfig.ts modules/boot.conf $(OUT)/modules $@
@@ -116,7 +135,7 @@ $(OUT)/atoll.iso: $(OUT)/atoll.elf $(OUT)/atoll.sym $(OUT)/atoll.conf $(MODULES)
 	$(TSX) tools/build/mkiso.ts $(OUT)/atoll.elf $(OUT)/atoll.sym $@
 
 clean:
-	rm -rf $(OUT) $(FONT_DATA) $(INTERFACE_CONSTANTS) interfaces/as/generated $(PCI_NAMES)
+	rm -rf $(OUT) $(FONT_DATA) $(INTERFACE_CONSTANTS) interfaces/as/generated interfaces/c/generated $(PCI_NAMES)
 
 -include kernel/wasm/engine.mk
 include tools/hosted/hosted.mk

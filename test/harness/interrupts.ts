@@ -133,6 +133,8 @@ export class SimulatedInterrupts {
     this.m.mmio.push(this.localApic(), this.ioApic());
     this.m.ports.push(...this.legacyPorts());
     this.m.onWaitForInterrupt = () => this.wait();
+    // ISA lines sit on the I/O APIC input of the same number (no override in these tests).
+    this.m.isaVector = (irq) => (this.redirection[irq] & MASKED ? null : Number(this.redirection[irq] & 0xffn));
     return this;
   }
 }

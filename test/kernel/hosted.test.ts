@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -35,7 +35,34 @@ describe("hosted native kernel (out/hosted/atoll-hosted)", function () {
 
 describe("npx atoll run", function () {
   this.timeout(60_000);
-  const atoll = (args: string[]) => spawnSync("node_modules/.bin/atoll", ["run", ...args], { encoding: "utf8" });
+  // This checkout's command (node_modules may be shared with another checkout).
+  const atoll = (args: string[], input = "") => spawnSync("node", ["tools/cli/atoll.mjs", "run", ...args], { encoding: "utf8", input });
+  // Test modules in C: a stand-in console on COM1, and a client that reads a line from it.
+  const fixture = (name: string) => {
+    const wasm = join(mkdtempSync(join(tmpdir(), "atoll-fixture-")), `${name}.wasm`);
+    execFileSync("clang", ["--target=wasm32", "-ffreestanding", "-nostdlib", "-O2", "-mbulk-memory", "-Iinterfaces/c", "-Wl,--no-entry", "-Wl,--export=_start",
+      "-o", wasm, `test/fixtures/${name}/main.c`, "interfaces/c/atoll.c"]);
+    return wasm;
+  };
+  let consoleHandler = "";
+  before(() => (consoleHandler = `console=${fixture("serial-console")}`));
+
+  it("runs hello and hello-c, whose greetings reach the terminal through the console handler", () => {
+    for (const [module, greeting] of [["hello", "Hello from Atoll!"], ["hello-c", "Hello from C on Atoll!"]]) {
+      const r = atoll(["--handler", consoleHandler, `${OUT}/modules/${module}.wasm`]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout, `${greeting}\n`);
+    }
+  });
+
+  it("gives the console what is typed on standard input, natively and in Node", () => {
+    const ask = fixture("ask");
+    for (const node of [[], ["--node"]]) {
+      const r = atoll([...node, "--handler", consoleHandler, ask], "Ada\n");
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /^hi Ada$/m);
+    }
+  });
 
   it("runs modules on the hosted kernel and prints what they log", () => {
     const r = atoll(["--grant", "echo", `${OUT}/modules/greeter.wasm`, `${OUT}/modules/echo.wasm`]);
@@ -64,5 +91,8 @@ describe("npx atoll run", function () {
     const bad = atoll(["--frob"]);
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /unknown option --frob/);
+    const handler = atoll(["--handler", `console=${join(dir, "none.wasm")}`, trap]);
+    assert.equal(handler.status, 1);
+    assert.match(handler.stderr, /none\.wasm: no such file/);
   });
 });

@@ -1,9 +1,11 @@
 /*
  * The hosted kernel: the kernel's own wasm2c output as a Linux program, with
  * the "hw" primitives answered by this file instead of the machine. Physical
- * memory is a plain array, COM1 is standard output, the PIT runs on the
- * real clock, the CMOS clock reads the host's UTC time, the QEMU exit port
- * and halt end the program.
+ * memory is a plain array, COM1 is standard output and standard input (a
+ * terminal is put in raw mode; received bytes raise IRQ 4 through the 8259
+ * PIC when the UART's receive interrupt is on), the PIT runs on the real
+ * clock, the CMOS clock reads the host's UTC time, the QEMU exit port and
+ * halt end the program.
  *
  *   atoll-hosted <boot image> <info address>
  *
@@ -11,12 +13,16 @@
  * each a u64 address, a u64 length and the bytes, that are copied into
  * physical memory: the multiboot2 information and the boot modules.
  */
+#include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <termios.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "kernel.h"
 #include "wasm-rt-impl.h"
@@ -28,11 +34,80 @@
 #define BOOT_MAGIC 0x36d76289u
 #define PIT_ONE_SHOT_NS 10000000ull
 
+#define COM1 0x3f8u
+#define COM1_IRQ 4u
+#define IER_RECEIVE 0x01u
+#define LSR_DATA_READY 0x01u
+#define LSR_TRANSMIT_EMPTY 0x60u
+#define PIC_MASTER_DATA 0x21u
+
 static Z_kernel_instance_t kernel;
 static uint8_t *ram;
 static uint64_t pit_started_ns;
 static int divisor_latch;
 static uint32_t cmos_index;
+
+/* The UART's receive side: one byte read ahead from standard input, and
+   whether its interrupt was raised (once per byte, like an edge). */
+static uint32_t interrupt_enable;
+static int received = -1;
+static int received_signalled;
+static int input_ended;
+/* The 8259 master's mask (all masked after reset) and vector base. */
+static uint32_t pic_mask = 0xff;
+static uint32_t pic_base;
+
+static struct termios saved_terminal;
+static int terminal_raw;
+
+static void restore_terminal(void) {
+  if (terminal_raw) tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_terminal);
+  terminal_raw = 0;
+}
+
+static void restore_and_die(int signal_number) {
+  restore_terminal();
+  signal(signal_number, SIG_DFL);
+  raise(signal_number);
+}
+
+/* Keys go to the UART unedited and unechoed, as from a serial line; output
+   processing and Ctrl-C stay, so lines still break and the user can quit. */
+static void raw_terminal(void) {
+  if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &saved_terminal) != 0) return;
+  struct termios raw = saved_terminal;
+  cfmakeraw(&raw);
+  raw.c_oflag |= OPOST | ONLCR;
+  raw.c_lflag |= ISIG;
+  terminal_raw = tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw) == 0;
+  atexit(restore_terminal);
+  int signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+  for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) signal(signals[i], restore_and_die);
+}
+
+/* Whether a received byte waits in the UART; reads ahead when input is there (timeout_ms -1: until it is). */
+static int receive_ready(int timeout_ms) {
+  if (received >= 0) return 1;
+  if (input_ended) return 0;
+  struct pollfd input = {STDIN_FILENO, POLLIN, 0};
+  if (poll(&input, 1, timeout_ms) <= 0) return 0;
+  uint8_t byte;
+  if (read(STDIN_FILENO, &byte, 1) == 1) received = byte;
+  else input_ended = 1;
+  return received >= 0;
+}
+
+static uint32_t receive_byte(void) {
+  uint32_t byte = receive_ready(0) ? (uint32_t)received : 0;
+  received = -1;
+  received_signalled = 0;
+  return byte;
+}
+
+/* Whether the UART can ever raise its interrupt: enabled, unmasked at the PIC, input not ended. */
+static int receive_interrupt_on(void) {
+  return (interrupt_enable & IER_RECEIVE) && !(pic_mask & (1u << COM1_IRQ)) && pic_base != 0 && !input_ended;
+}
 
 /* The CMOS clock from the host's UTC time, binary and 24-hour (status B). */
 static uint32_t cmos_read(uint32_t index) {
@@ -75,8 +150,10 @@ static void finish(int status) {
 
 void Z_hwZ_outb(struct Z_hw_instance_t *hw, u32 port, u32 value) {
   (void)hw;
-  if (port == 0x3fb) divisor_latch = (value & 0x80) != 0;
-  else if (port == 0x3f8 && !divisor_latch) putchar((int)(value & 0xff));
+  if (port == COM1 + 3) divisor_latch = (value & 0x80) != 0;
+  else if (port == COM1 && !divisor_latch) putchar((int)(value & 0xff));
+  else if (port == COM1 + 1 && !divisor_latch) interrupt_enable = value;
+  else if (port == PIC_MASTER_DATA) pic_mask = value & 0xff;
   else if (port == 0x61) pit_started_ns = now_ns();
   else if (port == 0x70) cmos_index = value & 0x7f;
 }
@@ -88,8 +165,11 @@ void Z_hwZ_outl(struct Z_hw_instance_t *hw, u32 port, u32 value) {
 
 u32 Z_hwZ_inb(struct Z_hw_instance_t *hw, u32 port) {
   (void)hw;
-  if (port == 0x3ff) return 0xa5; /* COM1 scratch register: a UART is present */
-  if (port == 0x3fd) return 0x60; /* transmitter empty */
+  if (port == COM1 + 7) return 0xa5; /* scratch register: a UART is present */
+  if (port == COM1 + 5) return LSR_TRANSMIT_EMPTY | (receive_ready(0) ? LSR_DATA_READY : 0);
+  if (port == COM1 && !divisor_latch) return receive_byte();
+  if (port == COM1 + 1 && !divisor_latch) return interrupt_enable;
+  if (port == PIC_MASTER_DATA) return pic_mask;
   if (port == 0x61) return now_ns() - pit_started_ns >= PIT_ONE_SHOT_NS ? 0x20 : 0;
   if (port == 0x71) return cmos_read(cmos_index);
   return 0xff;
@@ -162,10 +242,32 @@ u32 Z_hwZ_rdrand(struct Z_hw_instance_t *hw, u32 seed, u32 out) {
   (void)seed;
   return getrandom(linear(out, 8), 8, 0) == 8;
 }
-/* No device interrupts on the hosted kernel: nothing is ever pending. */
-void Z_hwZ_takeInterrupts(struct Z_hw_instance_t *hw, u32 out) { (void)hw; memset(linear(out, 32), 0, 32); }
-void Z_hwZ_setInterruptAck(struct Z_hw_instance_t *hw, u64 eoi_register, u32 pic_base) { (void)hw; (void)eoi_register; (void)pic_base; }
-void Z_hwZ_waitForInterrupt(struct Z_hw_instance_t *hw) { (void)hw; finish(1); }
+/* The one device interrupt of the hosted machine: COM1's, while a byte waits. */
+void Z_hwZ_takeInterrupts(struct Z_hw_instance_t *hw, u32 out) {
+  (void)hw;
+  uint8_t *pending = linear(out, 32);
+  memset(pending, 0, 32);
+  if (receive_interrupt_on() && receive_ready(0) && !received_signalled) {
+    uint32_t vector = pic_base + COM1_IRQ;
+    pending[vector / 8] |= (uint8_t)(1u << (vector % 8));
+    received_signalled = 1;
+  }
+}
+/* Without ACPI tables the kernel uses the PICs and names their vector base here. */
+void Z_hwZ_setInterruptAck(struct Z_hw_instance_t *hw, u64 eoi_register, u32 base) { (void)hw; (void)eoi_register; pic_base = base; }
+/* Sleeps until a byte arrives that has not raised the interrupt yet (a
+   byte the guest leaves unread wakes nothing). When no interrupt can ever
+   come the machine is idle for good: after the input ended that is a normal
+   end, otherwise a hang. */
+void Z_hwZ_waitForInterrupt(struct Z_hw_instance_t *hw) {
+  (void)hw;
+  fflush(stdout);
+  while (receive_interrupt_on()) {
+    if (received_signalled) pause();
+    else if (receive_ready(-1)) return;
+  }
+  finish(input_ended ? 0 : 1);
+}
 u64 Z_hwZ_imageStart(struct Z_hw_instance_t *hw) { (void)hw; return IMAGE_START; }
 u64 Z_hwZ_imageEnd(struct Z_hw_instance_t *hw) { (void)hw; return IMAGE_END; }
 u64 Z_hwZ_linearBase(struct Z_hw_instance_t *hw) { (void)hw; return (u64)(uintptr_t)kernel.w2c_memory.data; }
@@ -199,6 +301,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   load_image(argv[1]);
+  raw_terminal();
   wasm_rt_init();
   Z_kernel_init_module();
   Z_kernel_instantiate(&kernel, NULL);

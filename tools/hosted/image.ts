@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { AVAILABLE, BootInfoBuilder } from "./multiboot2.ts";
 
 export const HOSTED_KERNEL = new URL("../../out/hosted/atoll-hosted", import.meta.url).pathname;
-const INFO_ADDRESS = 0x10000;
+export const INFO_ADDRESS = 0x10000;
 const MODULES_START = 0x1000000;
 const MiB = 1 << 20;
 
@@ -24,8 +24,13 @@ function chunk(address: number, bytes: Uint8Array): Buffer {
   return Buffer.concat([header, Buffer.from(bytes)]);
 }
 
-/** The boot image for `modules`, as the hosted kernel's 512 MiB machine sees it. */
-export function bootImage(modules: BootModuleFile[], cmdline: string): Buffer {
+export interface Placed {
+  address: number;
+  bytes: Uint8Array;
+}
+
+/** Where `modules` and the multiboot2 information go in a 512 MiB machine (the information last). */
+export function bootLayout(modules: BootModuleFile[], cmdline: string): Placed[] {
   const info = new BootInfoBuilder()
     .commandLine(cmdline)
     .loaderName("atoll-hosted")
@@ -33,15 +38,20 @@ export function bootImage(modules: BootModuleFile[], cmdline: string): Buffer {
       { base: 0, length: 0x9fc00, type: AVAILABLE },
       { base: MiB, length: 511 * MiB, type: AVAILABLE },
     ]);
-  const chunks: Buffer[] = [];
+  const placed: Placed[] = [];
   let at = MODULES_START;
   for (const m of modules) {
-    chunks.push(chunk(at, m.bytes));
+    placed.push({ address: at, bytes: m.bytes });
     info.module(at, at + m.bytes.length, m.name);
     at += (m.bytes.length + 0xfff) & ~0xfff;
   }
-  chunks.push(chunk(INFO_ADDRESS, info.build()));
-  return Buffer.concat(chunks);
+  placed.push({ address: INFO_ADDRESS, bytes: info.build() });
+  return placed;
+}
+
+/** The boot image for `modules`, as the hosted kernel's 512 MiB machine sees it. */
+export function bootImage(modules: BootModuleFile[], cmdline: string): Buffer {
+  return Buffer.concat(bootLayout(modules, cmdline).map((p) => chunk(p.address, p.bytes)));
 }
 
 export interface HostedRun {

@@ -1,5 +1,5 @@
 // Every interface definition in interfaces/, parsed.
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { InterfaceDefinition, parseDefinition } from "./definition.ts";
 
@@ -17,4 +17,15 @@ export function loadDefinitions(dir = INTERFACES_DIR): InterfaceDefinition[] {
     seen.set(d.name, d.source);
   }
   return defs;
+}
+
+/** A generator's main: writes generate(def) for every interface to <dir given on the command line>/<name><extension>. */
+export function writeForEachInterface(tool: string, extension: string, generate: (def: InterfaceDefinition) => string): void {
+  const output = process.argv[2];
+  if (!output) {
+    console.error(`usage: ${tool} <output dir>`);
+    process.exit(2);
+  }
+  mkdirSync(output, { recursive: true });
+  for (const def of loadDefinitions()) writeFileSync(join(output, `${def.name}${extension}`), generate(def));
 }

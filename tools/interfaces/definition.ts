@@ -58,6 +58,11 @@ export function fixedOffsets(fields: Field[]): Map<string, number> {
   return offsets;
 }
 
+/** A C-style constant name from name parts: ("kernel-log", "payloadAt") -> KERNEL_LOG_PAYLOAD_AT. */
+export function constantName(...parts: string[]): string {
+  return parts.join("_").replace(/[-]/g, "_").replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
+}
+
 export function typeText(t: FieldType): string {
   return t.kind === "list" ? `list<${t.element}>` : t.name;
 }

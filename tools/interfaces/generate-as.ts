@@ -2,9 +2,7 @@
 // (interfaces/as/generated/<name>.ts): the interface hash, and for each
 // message an encoder, a class and a decoder, and the same for its answer.
 // Usage: tsx tools/interfaces/generate-as.ts <output dir>
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { loadDefinitions } from "./catalog.ts";
+import { writeForEachInterface } from "./catalog.ts";
 import { Field, FieldType, fixedOffsets, InterfaceDefinition, Primitive } from "./definition.ts";
 import { interfaceHash } from "./hash.ts";
 
@@ -81,10 +79,4 @@ function generate(def: InterfaceDefinition): string {
   return parts.join("\n");
 }
 
-const output = process.argv[2];
-if (!output) {
-  console.error("usage: generate-as.ts <output dir>");
-  process.exit(2);
-}
-mkdirSync(output, { recursive: true });
-for (const def of loadDefinitions()) writeFileSync(join(output, `${def.name}.ts`), generate(def));
+writeForEachInterface("generate-as.ts", ".ts", generate);

@@ -4,10 +4,8 @@
 // Usage: tsx tools/interfaces/generate-kernel.ts <output.ts>
 import { writeFileSync } from "node:fs";
 import { loadDefinitions } from "./catalog.ts";
-import { fixedOffsets } from "./definition.ts";
+import { constantName as constant, fixedOffsets } from "./definition.ts";
 import { interfaceHashHex } from "./hash.ts";
-
-const constant = (...parts: string[]) => parts.join("_").replace(/[-]/g, "_").replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
 
 const output = process.argv[2];
 if (!output) {
