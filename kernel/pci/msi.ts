@@ -2,11 +2,14 @@
 // raises an interrupt by writing `data` to `address`; aimed at the local
 // APIC's window (0xFEE00000 | destination << 12) with data = the vector,
 // fixed delivery and edge trigger, that write is the interrupt. INTx is
-// disabled while MSI is on, so the function never also asserts its line.
+// disabled while MSI is on, so the function never also asserts its line;
+// bus mastering is turned on, since the message is the function's own
+// memory write (QEMU drops it otherwise).
 import { PciDevice, Register } from "./device";
 
 export const MSI_CAPABILITY: u32 = 0x05;
 const APIC_WINDOW: u32 = 0xfee00000;
+const COMMAND_BUS_MASTER: u32 = 1 << 2;
 const COMMAND_INTX_DISABLE: u32 = 1 << 10;
 // Message control, the upper half of the capability's first dword.
 const CONTROL_ENABLE: u32 = 1 << 16;
@@ -25,7 +28,7 @@ export function enableMsi(dev: PciDevice, at: u32, vector: u32, apicId: u32): vo
   // The data register is 16 bits; the next 16 are reserved (or the extended data, left 0).
   dev.write32(dataAt, vector & 0xff);
   if (control & CONTROL_PER_VECTOR_MASK) dev.write32(dataAt + 4, 0);
-  dev.write32(Register.Command, (dev.read32(Register.Command) & 0xffff) | COMMAND_INTX_DISABLE);
+  dev.write32(Register.Command, (dev.read32(Register.Command) & 0xffff) | COMMAND_BUS_MASTER | COMMAND_INTX_DISABLE);
   dev.write32(at, (control & ~CONTROL_MULTIPLE_ENABLE) | CONTROL_ENABLE);
 }
 
