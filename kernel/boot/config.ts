@@ -25,7 +25,7 @@ export class BootConfig {
 function parseLine(text: string, config: BootConfig): string {
   const words = text.split(" ").filter((w: string): bool => w.length > 0);
   if (words.length == 0) return "";
-  if ((words[0] != "run" && words[0] != "program") || words.length < 2) return "expected 'run|program <cid> [name=...] [grant=...] [handles=...]'";
+  if ((words[0] != "run" && words[0] != "program") || words.length < 2) return "expected 'run <cid> [name=...] [grant=...] [handles=...]' or the same with 'program'";
   if (!words[1].startsWith("bafkrei")) return "'" + words[1] + "' is not a module CID";
   const entry = new ProgramEntry(words[1], words[1].substring(0, 16), words[0] == "run");
   for (let i = 2; i < words.length; i++) {

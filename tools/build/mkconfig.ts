@@ -20,7 +20,7 @@ export async function resolveConfig(text: string, modulesDir: string, source: st
       throw new Error(`${source}:${i + 1}: ${message}`);
     };
     // "program": available to start=<name> with these grants, not started at boot.
-    if ((words[0] !== "run" && words[0] !== "program") || words.length < 2) fail("expected 'run|program <module> [grant=<interface>,...] [handles=<interface>,...]'");
+    if ((words[0] !== "run" && words[0] !== "program") || words.length < 2) fail("expected 'run <module> [grant=<interface>,...] [handles=<interface>,...]' or the same with 'program'");
     let bytes: Buffer;
     try {
       bytes = readFileSync(join(modulesDir, `${words[1]}.wasm`));
