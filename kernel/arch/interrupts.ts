@@ -8,6 +8,10 @@
 // edge/high, PCI lines are level/low), every line masked until a driver
 // asks for it; the 8259 PICs are remapped and masked. Without one, the
 // PICs deliver IRQ n at vector 32 + n.
+//
+// Vectors 0xC0-0xEE are kept for message-signalled interrupts (PCI MSI):
+// handed out one at a time, never used for GSIs, and only with a local
+// APIC, since an MSI is a write to it.
 import { Madt } from "../acpi/madt";
 import * as log from "../console/log";
 import { setGate } from "./idt";
@@ -18,7 +22,9 @@ import { PIC_VECTOR_BASE, remapAndMaskPics, setPicIrqMasked } from "./pic";
 
 const FIRST_DEVICE_VECTOR: u32 = 32;
 export const TIMER_VECTOR: u32 = 0xef;
-const LAST_GSI_VECTOR: u32 = TIMER_VECTOR - 1;
+const FIRST_MSI_VECTOR: u32 = 0xc0;
+const LAST_MSI_VECTOR: u32 = TIMER_VECTOR - 1;
+const LAST_GSI_VECTOR: u32 = FIRST_MSI_VECTOR - 1;
 const VECTORS = 256;
 const ISA_IRQS: u32 = 16;
 
@@ -27,6 +33,7 @@ let routing: Madt | null = null;
 const chips: IoApicChip[] = [];
 const taken = memory.data(VECTORS / 8, 8);
 const delivered = new StaticArray<u64>(VECTORS / 64);
+const msiVectorsInUse = new StaticArray<bool>(LAST_MSI_VECTOR - FIRST_MSI_VECTOR + 1);
 
 export function currentLocalApic(): LocalApic | null {
   return localApic;
@@ -120,4 +127,19 @@ export function setIsaIrqMasked(irq: u32, masked: bool): u32 {
   if (chip == null) return 0;
   chip.setMasked(gsi - chip.gsiBase, masked);
   return FIRST_DEVICE_VECTOR + gsi;
+}
+
+/** A free vector for an MSI, 0 when none is left or there is no local APIC to receive it. */
+export function allocateMsiVector(): u32 {
+  if (localApic === null) return 0;
+  for (let i = 0; i < msiVectorsInUse.length; i++) {
+    if (msiVectorsInUse[i]) continue;
+    msiVectorsInUse[i] = true;
+    return FIRST_MSI_VECTOR + <u32>i;
+  }
+  return 0;
+}
+
+export function freeMsiVector(vector: u32): void {
+  if (vector >= FIRST_MSI_VECTOR && vector <= LAST_MSI_VECTOR) msiVectorsInUse[vector - FIRST_MSI_VECTOR] = false;
 }

@@ -5,10 +5,26 @@ import { Screen } from "./screen";
 import { serialWriteCodePoint } from "./serial";
 
 let screen: Screen | null = null;
+/** The screen while a process owns it (display.takeOver): not drawn on. */
+let lent: Screen | null = null;
 
 export function attachScreen(s: Screen): void {
   s.clear();
   screen = s;
+}
+
+/** Stops drawing on the screen (text goes on to COM1) until resumeScreen. */
+export function lendScreen(): void {
+  if (screen === null) return;
+  lent = screen;
+  screen = null;
+}
+
+/** Draws on the screen again, from a cleared one: the owner left it in any state. */
+export function resumeScreen(): void {
+  const s = lent;
+  lent = null;
+  if (s !== null) attachScreen(s);
 }
 
 export function setColour(colour: Colour): void {

@@ -2,15 +2,15 @@
 // DMA buffers, for driver modules. A driver claims each range first; one
 // process at a time holds a range, and its claims and buffers are given
 // back when it ends.
-import { inb, inl, inw, outb, outl, outw, physFill, physRead, physWrite } from "../arch/hw";
-import { setIsaIrqMasked, takeVector } from "../arch/interrupts";
-import { interruptNotification, Message } from "../ipc/message";
+import { inb, inl, inw, outb, outl, outw, peek16, peek32, peek64, peek8, physFill, physRead, physWrite, poke16, poke32, poke64, poke8 } from "../arch/hw";
+import { setIsaIrqMasked } from "../arch/interrupts";
+import { Message } from "../ipc/message";
 import { kernelAnswer, kernelRefuse } from "../ipc/router";
 import {
   HARDWARE_ALLOCATE_DMA, HARDWARE_CLAIM_MEMORY, HARDWARE_CLAIM_PORTS, HARDWARE_FREE_DMA, HARDWARE_MEMORY_READ,
   HARDWARE_MEMORY_WRITE, HARDWARE_PORT_READ, HARDWARE_PORT_WRITE, HARDWARE_SUBSCRIBE_IRQ,
 } from "../ipc/interfaces.generated";
-import { deliver } from "../proc/table";
+import { subscribe, subscriptionFor, unsubscribeProcess } from "./irqs";
 import { allocFrames, FRAME_SIZE, freeFrames, MAX_PHYSICAL, overlapsRam } from "../mem/frames";
 import { Process } from "../proc/process";
 
@@ -22,13 +22,7 @@ class Claim {
   constructor(public pid: u64, public start: u64, public end: u64, public dma: bool) {}
 }
 
-/** An ISA interrupt line delivered to one process. */
-class Subscription {
-  constructor(public irq: u32, public vector: u32, public process: Process) {}
-}
-
 const ISA_IRQS: u32 = 16;
-const subscriptions: Subscription[] = [];
 const portClaims: Claim[] = [];
 const memoryClaims: Claim[] = [];
 const EMPTY = new Uint8Array(0);
@@ -58,6 +52,17 @@ function claim(sender: Process, m: Message, claims: Claim[], start: u64, end: u6
   }
   claims.push(new Claim(sender.pid, start, end, false));
   kernelAnswer(sender, m, false, EMPTY);
+}
+
+/**
+ * Makes [start, end) claimed by `pid` without the RAM check (the screen's
+ * memory for its owner); returns the pid already holding part of it, or 0.
+ */
+export function claimMemoryFor(pid: u64, start: u64, end: u64): u64 {
+  const other = heldByOther(memoryClaims, pid, start, end);
+  if (other !== null) return other.pid;
+  memoryClaims.push(new Claim(pid, start, end, false));
+  return 0;
 }
 
 function u32Answer(value: u32): Uint8Array {
@@ -117,6 +122,27 @@ function freeDma(sender: Process, m: Message, physical: u64): void {
   kernelRefuse(sender, m, "no DMA buffer of this process at 0x" + physical.toString(16));
 }
 
+// Device registers want one access of their own width (a byte copy of a
+// 32-bit register is four byte accesses, which many devices ignore): an
+// aligned transfer of 1, 2, 4 or 8 bytes is a single load or store.
+function isRegisterAccess(physical: u64, length: u32): bool {
+  return (length == 1 || length == 2 || length == 4 || length == 8) && (physical & (<u64>length - 1)) == 0;
+}
+
+function readRegister(to: usize, physical: u64, length: u32): void {
+  if (length == 1) store<u8>(to, <u8>peek8(physical));
+  else if (length == 2) store<u16>(to, <u16>peek16(physical));
+  else if (length == 4) store<u32>(to, peek32(physical));
+  else store<u64>(to, peek64(physical));
+}
+
+function writeRegister(physical: u64, from: usize, length: u32): void {
+  if (length == 1) poke8(physical, load<u8>(from));
+  else if (length == 2) poke16(physical, load<u16>(from));
+  else if (length == 4) poke32(physical, load<u32>(from));
+  else poke64(physical, load<u64>(from));
+}
+
 function memoryRead(sender: Process, m: Message, physical: u64, length: u32): void {
   if (length > MAX_TRANSFER || !holds(memoryClaims, sender.pid, physical, physical + length)) {
     kernelRefuse(sender, m, "memory 0x" + physical.toString(16) + " (" + length.toString() + " bytes) is not claimed by this process");
@@ -124,7 +150,8 @@ function memoryRead(sender: Process, m: Message, physical: u64, length: u32): vo
   }
   const answer = new Uint8Array(4 + <i32>length);
   store<u32>(answer.dataStart, length);
-  physRead(answer.dataStart + 4, physical, length);
+  if (isRegisterAccess(physical, length)) readRegister(answer.dataStart + 4, physical, length);
+  else physRead(answer.dataStart + 4, physical, length);
   kernelAnswer(sender, m, false, answer);
 }
 
@@ -133,7 +160,8 @@ function memoryWrite(sender: Process, m: Message, physical: u64, data: usize, le
     kernelRefuse(sender, m, "memory 0x" + physical.toString(16) + " (" + length.toString() + " bytes) is not claimed by this process");
     return;
   }
-  physWrite(physical, data, length);
+  if (isRegisterAccess(physical, length)) writeRegister(physical, data, length);
+  else physWrite(physical, data, length);
   kernelAnswer(sender, m, false, EMPTY);
 }
 
@@ -142,32 +170,18 @@ function subscribeIrq(sender: Process, m: Message, irq: u32): void {
     kernelRefuse(sender, m, "ISA interrupts are 0 to 15");
     return;
   }
-  for (let i = 0; i < subscriptions.length; i++) {
-    if (subscriptions[i].irq == irq) {
-      kernelRefuse(sender, m, "IRQ " + irq.toString() + " is delivered to process " + subscriptions[i].process.pid.toString());
-      return;
-    }
+  const held = subscriptionFor(irq);
+  if (held !== null) {
+    kernelRefuse(sender, m, "IRQ " + irq.toString() + " is delivered to process " + held.process.pid.toString());
+    return;
   }
   const vector = setIsaIrqMasked(irq, false);
   if (vector == 0) {
     kernelRefuse(sender, m, "IRQ " + irq.toString() + " has no route");
     return;
   }
-  takeVector(vector);
-  subscriptions.push(new Subscription(irq, vector, sender));
+  subscribe(irq, vector, sender);
   kernelAnswer(sender, m, false, EMPTY);
-}
-
-export function hasIrqSubscriptions(): bool {
-  return subscriptions.length > 0;
-}
-
-/** Hands every interrupt that fired on a subscribed line to its process. */
-export function deliverIrqs(): void {
-  for (let i = 0; i < subscriptions.length; i++) {
-    const s = subscriptions[i];
-    if (takeVector(s.vector)) deliver(s.process, interruptNotification(s.irq));
-  }
 }
 
 export function handleHardware(sender: Process, m: Message): void {
@@ -202,11 +216,8 @@ function dropClaims(claims: Claim[], pid: u64): void {
 
 /** A process ended: its ports, memory and DMA buffers go. */
 export function releaseHardware(p: Process): void {
-  for (let i = subscriptions.length - 1; i >= 0; i--) {
-    if (subscriptions[i].process !== p) continue;
-    setIsaIrqMasked(subscriptions[i].irq, true);
-    subscriptions.splice(i, 1);
-  }
+  const lines = unsubscribeProcess(p, 0, ISA_IRQS);
+  for (let i = 0; i < lines.length; i++) setIsaIrqMasked(lines[i].irq, true);
   dropClaims(portClaims, p.pid);
   dropClaims(memoryClaims, p.pid);
 }

@@ -1,11 +1,11 @@
 // The interfaces the kernel handles itself: the registry of handlers,
-// starting and ending processes, the kernel's own log, time, the wall clock
-// and random bytes. Their messages follow the layouts their definitions
+// starting and ending processes, the kernel's own log, time, the wall clock,
+// random bytes, PCI, raw hardware, power and the display. Their messages follow the layouts their definitions
 // in interfaces/ give (ordinal byte, then fields; strings as u32 length and
 // UTF-8).
 import { HASH_BYTES, hashKey } from "./hashkey";
 import {
-  HARDWARE_INTERFACE, KERNEL_LOG_INTERFACE, PCI_INTERFACE, PROCESS_INTERFACE, PROCESS_KILL, PROCESS_START, RANDOM_FILL, RANDOM_INTERFACE, REGISTRY_HANDLER,
+  DISPLAY_INTERFACE, HARDWARE_INTERFACE, POWER_INTERFACE, KERNEL_LOG_INTERFACE, PCI_INTERFACE, PROCESS_INTERFACE, PROCESS_KILL, PROCESS_START, RANDOM_FILL, RANDOM_INTERFACE, REGISTRY_HANDLER,
   REGISTRY_INTERFACE, REGISTRY_REGISTER, REGISTRY_UNREGISTER, SYSTEM_TIME_INTERFACE, SYSTEM_TIME_NOW, TIME_INTERFACE,
   TIME_NOW, TIME_SLEEP_UNTIL,
 } from "./interfaces.generated";
@@ -19,6 +19,8 @@ import * as log from "../console/log";
 import { randomFill } from "../random/generator";
 import { handlePci } from "../pci/service";
 import { handleHardware } from "../hardware/service";
+import { handlePower } from "../power/service";
+import { handleDisplay } from "../display/service";
 import { wallClockNanos } from "../time/rtc";
 import { addSleep, Sleep } from "../time/sleeps";
 import { nanosSinceEntry } from "../time/tsc";
@@ -35,6 +37,8 @@ export function kernelHandlerFor(key: string): KernelHandler | null {
   if (key == RANDOM_INTERFACE) return handleRandom;
   if (key == PCI_INTERFACE) return handlePci;
   if (key == HARDWARE_INTERFACE) return handleHardware;
+  if (key == POWER_INTERFACE) return handlePower;
+  if (key == DISPLAY_INTERFACE) return handleDisplay;
   return null;
 }
 

@@ -19,6 +19,7 @@ export function readCapabilities(dev: PciDevice): void {
       return;
     }
     dev.capabilities.push(dev.read8(at));
+    dev.capabilityOffsets.push(at);
     at = dev.read8(at + 1) & 0xfc;
   }
 }

@@ -59,6 +59,8 @@ export class PciDevice {
   interruptPin: u32 = 0;
   bars: Bar[] = [];
   capabilities: u32[] = [];
+  /** Where each of `capabilities` sits in configuration space. */
+  capabilityOffsets: u32[] = [];
 
   constructor(public config: ConfigSpace, public bus: u32, public device: u32, public fn: u32) {}
 
@@ -76,6 +78,12 @@ export class PciDevice {
   }
   write32(offset: u32, value: u32): void {
     this.config.write32(this.bus, this.device, this.fn, offset, value);
+  }
+
+  /** The configuration-space offset of the first capability `id`, 0 when it has none. */
+  capabilityAt(id: u32): u32 {
+    const i = this.capabilities.indexOf(id);
+    return i < 0 ? 0 : this.capabilityOffsets[i];
   }
 
   /** "ssss:bb:dd.f", as lspci -D prints it. */

@@ -45,7 +45,10 @@ function enterS5(): string {
   return "the machine is still running after the S5 request";
 }
 
-export function poweroff(): void {
+/** Powers the machine off; returns (and logs) why not when it could not. */
+export function poweroff(): string {
   log.info("poweroff: entering ACPI S5");
-  log.error("poweroff failed: " + enterS5());
+  const problem = "poweroff failed: " + enterS5();
+  log.error(problem);
+  return problem;
 }

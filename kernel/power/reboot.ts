@@ -43,14 +43,17 @@ function tripleFault(): void {
 /**
  * Reboots with `method` ("acpi", "8042" or "triple"), or with each in turn
  * when it is "" (the default); anything else is refused with a message.
+ * Returns (and logs) why the machine is still running.
  */
-export function reboot(method: string): void {
+export function reboot(method: string): string {
+  let problem = "reboot failed: the machine is still running";
   if (method != "" && method != "acpi" && method != "8042" && method != "triple") {
-    log.error("reboot: unknown method '" + method + "' (use acpi, 8042 or triple)");
-    return;
+    problem = "reboot: unknown method '" + method + "' (use acpi, 8042 or triple)";
+  } else {
+    if (method == "" || method == "acpi") resetRegister();
+    if (method == "" || method == "8042") keyboardControllerReset();
+    if (method == "" || method == "triple") tripleFault();
   }
-  if (method == "" || method == "acpi") resetRegister();
-  if (method == "" || method == "8042") keyboardControllerReset();
-  if (method == "" || method == "triple") tripleFault();
-  log.error("reboot failed: the machine is still running");
+  log.error(problem);
+  return problem;
 }

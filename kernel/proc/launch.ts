@@ -6,7 +6,7 @@
 // configuration or through the "process" interface.
 import { physRead } from "../arch/hw";
 import { BootInfo, BootModule } from "../boot/multiboot2";
-import { parseBootConfig } from "../boot/config";
+import { BootConfig, parseBootConfig, ProgramEntry } from "../boot/config";
 import * as log from "../console/log";
 import { cidOfBytes } from "../identity/cid";
 import { LOADER_INTERFACE, LOADER_LOAD } from "../ipc/interfaces.generated";
@@ -110,30 +110,45 @@ function startLogged(name: string, cid: string, grants: Set<string>): bool {
   return true;
 }
 
+function programNamed(config: BootConfig | null, name: string): ProgramEntry | null {
+  if (config === null) return null;
+  for (let i = 0; i < config.programs.length; i++) if (config.programs[i].name == name) return config.programs[i];
+  return null;
+}
+
+function readConfig(boot: BootInfo): BootConfig | null {
+  const configModule = boot.module("config");
+  if (configModule === null) {
+    log.info("no boot configuration");
+    return null;
+  }
+  const config = parseBootConfig(readText(configModule));
+  for (let i = 0; i < config.errors.length; i++) log.warn("boot configuration " + config.errors[i]);
+  return config;
+}
+
 /**
- * Starts every program of the "config" boot module, then the boot modules
- * named in `extra` (from "start=" on the command line, with no grants).
- * Returns how many started.
+ * Starts the "run" programs of the "config" boot module, then the boot
+ * modules named in `extra` (from "start=" on the command line): with the
+ * grants of their "program" line, or none without one. Returns how many
+ * started.
  */
 export function startBootPrograms(boot: BootInfo, extra: string[]): i32 {
   bootModules = boot.modules;
   let started = 0;
-  const configModule = boot.module("config");
-  if (configModule === null) log.info("no boot configuration");
-  else {
-    const config = parseBootConfig(readText(configModule));
-    for (let i = 0; i < config.errors.length; i++) log.warn("boot configuration " + config.errors[i]);
-    for (let i = 0; i < config.programs.length; i++) {
-      const entry = config.programs[i];
-      const handles = entry.handles.values();
-      for (let h = 0; h < handles.length; h++) reserve(handles[h], entry.cid);
-      if (startLogged(entry.name, entry.cid, entry.grants)) started++;
-    }
+  const config = readConfig(boot);
+  const programs = config === null ? new Array<ProgramEntry>() : config.programs;
+  for (let i = 0; i < programs.length; i++) {
+    const entry = programs[i];
+    const handles = entry.handles.values();
+    for (let h = 0; h < handles.length; h++) reserve(handles[h], entry.cid);
+    if (entry.atBoot && startLogged(entry.name, entry.cid, entry.grants)) started++;
   }
   for (let i = 0; i < extra.length; i++) {
     const m = boot.module(extra[i]);
+    const entry = programNamed(config, extra[i]);
     if (m === null) log.error("cannot start " + extra[i] + ": no boot module of that name");
-    else if (startLogged(extra[i], m.cid, new Set<string>())) started++;
+    else if (startLogged(extra[i], m.cid, entry !== null && entry.cid == m.cid ? entry.grants : new Set<string>())) started++;
   }
   return started;
 }

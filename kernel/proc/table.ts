@@ -16,6 +16,7 @@ import { forgetProcess, makeRunnable } from "../sched/scheduler";
 import { dropSleeps } from "../time/sleeps";
 import { releaseClaims } from "../pci/service";
 import { releaseHardware } from "../hardware/service";
+import { releaseDisplay } from "../display/service";
 import { Process, ProcessState, WaitRequest } from "./process";
 import { defineSystemCalls, writeToModule } from "./syscalls";
 
@@ -131,6 +132,7 @@ export function endProcess(p: Process, reason: string): void {
   dropSleeps(p);
   releaseClaims(p);
   releaseHardware(p);
+  releaseDisplay(p);
   p.thread.dispose();
   release(p.store, p.instance.module);
   forgetProcess(p);

@@ -10,7 +10,7 @@ import { apicTimerTicksPerMs, sleepMs } from "../time/apic-timer";
 import { hasSleeps, nextDeadline, takeExpired } from "../time/sleeps";
 import { delayMs, nanosSinceEntry } from "../time/tsc";
 import { waitForInterrupt } from "../arch/hw";
-import { deliverIrqs, hasIrqSubscriptions } from "../hardware/service";
+import { deliverIrqs, hasIrqSubscriptions } from "../hardware/irqs";
 import * as log from "../console/log";
 
 export const QUANTUM: i64 = 50_000;

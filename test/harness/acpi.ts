@@ -2,6 +2,7 @@
 // PC: tests load a fixture, change what they want to break, and boot.
 import { readFileSync } from "node:fs";
 import { AcpiTable, parseFixture } from "../../tools/acpi/fixture.ts";
+import type { BootInfoBuilder } from "../../tools/hosted/multiboot2.ts";
 import { smallPcWithoutRsdp } from "./boots.ts";
 import { Machine } from "./machine.ts";
 
@@ -54,9 +55,16 @@ export function placeTables(m: Machine, tables: AcpiTable[]): void {
   for (const t of tables) if (t.signature !== "RSDP") m.memory.write(t.address, t.bytes);
 }
 
+/** Adds the tables' RSDP to boot information, as GRUB hands it over. */
+export function withRsdp(tables: AcpiTable[]): (b: BootInfoBuilder) => void {
+  const rsdp = findTable(tables, "RSDP").bytes;
+  return (b) => b.tag(rsdp.length > 20 ? TAG_RSDP_V2 : TAG_RSDP_V1, rsdp);
+}
+
 /** Places the tables and boots with the RSDP handed over by the boot loader. */
 export function bootWithAcpi(m: Machine, tables: AcpiTable[], cmdline = "log=debug"): "halt" | number {
   placeTables(m, tables);
-  const rsdp = findTable(tables, "RSDP").bytes;
-  return m.boot(smallPcWithoutRsdp(cmdline).tag(rsdp.length > 20 ? TAG_RSDP_V2 : TAG_RSDP_V1, rsdp).build());
+  const info = smallPcWithoutRsdp(cmdline);
+  withRsdp(tables)(info);
+  return m.boot(info.build());
 }

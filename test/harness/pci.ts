@@ -31,6 +31,9 @@ export interface SimFunction {
 
 const CONFIG_SIZE = 4096;
 const CAPABILITIES_START = 0x40;
+/** An MSI capability (id 5) is placed 64-bit capable; put it last, it takes 14 bytes. */
+const MSI = 5;
+const MSI_64BIT = 0x80;
 
 class ConfigFunction {
   readonly bytes = new Uint8Array(CONFIG_SIZE);
@@ -39,6 +42,8 @@ class ConfigFunction {
   private readonly fixed: (number | undefined)[] = [];
   /** The expansion ROM register's writable bits (0: no ROM). */
   private readonly romWritable: number;
+  /** Where the capabilities start: their id and next bytes are read-only, the rest is writable. */
+  private readonly capabilityHeaders = new Set<number>();
 
   constructor(f: SimFunction) {
     const v = this.view;
@@ -78,6 +83,8 @@ class ConfigFunction {
       const at = CAPABILITIES_START + i * 8;
       this.bytes[at] = id;
       this.bytes[at + 1] = i + 1 < ids.length ? at + 8 : 0;
+      if (id === MSI) this.bytes[at + 2] = MSI_64BIT;
+      this.capabilityHeaders.add(at);
     });
   }
 
@@ -89,6 +96,8 @@ class ConfigFunction {
     const bar = offset >= 0x10 && offset < 0x28 ? (offset - 0x10) / 4 : -1;
     if (offset === 4) this.view.setUint16(4, value & 0xffff, true);
     else if (offset === 0x30) this.view.setUint32(0x30, (value & this.romWritable) >>> 0, true);
+    else if (this.capabilityHeaders.has(offset)) this.view.setUint16(offset + 2, value >>> 16, true);
+    else if (offset >= CAPABILITIES_START) this.view.setUint32(offset, value >>> 0, true);
     else if (bar >= 0) {
       const fixed = this.fixed[bar];
       const kept = fixed === undefined ? 0xffffffff : fixed;

@@ -3,6 +3,7 @@
 import { cidOf } from "../../tools/identity.ts";
 import { BootInfoBuilder } from "../../tools/hosted/multiboot2.ts";
 import { SMALL_PC } from "./boots.ts";
+import type { Machine } from "./machine.ts";
 
 export interface BootProgram {
   name: string;
@@ -14,9 +15,18 @@ export interface BootProgram {
   cidOverride?: string;
 }
 
-/** Boot information carrying `programs` and a configuration that starts them. */
-export async function bootWithPrograms(programs: BootProgram[], extraConfig = "", cmdline = ""): Promise<{ info: Uint8Array; modules: { at: number; bytes: Uint8Array }[] }> {
+/**
+ * Boot information carrying `programs` and a configuration that starts them;
+ * `extraTags` adds to it (a framebuffer, an RSDP).
+ */
+export async function bootWithPrograms(
+  programs: BootProgram[],
+  extraConfig = "",
+  cmdline = "",
+  extraTags: (b: BootInfoBuilder) => void = () => undefined,
+): Promise<{ info: Uint8Array; modules: { at: number; bytes: Uint8Array }[] }> {
   const info = new BootInfoBuilder().commandLine(cmdline).memoryMap(SMALL_PC);
+  extraTags(info);
   const modules: { at: number; bytes: Uint8Array }[] = [];
   let at = 0x1000000;
   const place = (bytes: Uint8Array, name: string) => {
@@ -33,4 +43,11 @@ export async function bootWithPrograms(programs: BootProgram[], extraConfig = ""
   }
   place(new Uint8Array(Buffer.from(lines.join("\n") + "\n" + extraConfig)), "config");
   return { info: info.build(), modules };
+}
+
+/** Boots `m` with `programs` (see bootWithPrograms) and returns how the run ended. */
+export async function runPrograms(m: Machine, programs: BootProgram[], cmdline = "", extraTags: (b: BootInfoBuilder) => void = () => undefined): Promise<"halt" | number> {
+  const { info, modules } = await bootWithPrograms(programs, "", cmdline, extraTags);
+  for (const mod of modules) m.memory.write(mod.at, mod.bytes);
+  return m.boot(info);
 }

@@ -113,5 +113,25 @@ for (const { machine, uefi } of MACHINES) {
       assert.match(r.serial, /info  reboot: triple fault\n/);
       assert.doesNotMatch(r.serial, /qemu_system_shutdown_request|reboot failed|FADT reset register|8042/);
     });
+
+    it("powers off when a module granted power asks (start=shutdown)", async () => {
+      const r = await boot({ ...DEFAULT_MACHINE, machine, cmdline: ["start=shutdown"], extra: SHUTDOWN_TRACE }, TIMEOUT);
+      assert.equal(r.status, 0, r.serial);
+      assert.match(r.serial, /started process \d+ \(shutdown\)/);
+      assert.match(r.serial, /power: poweroff asked by process \d+ \(shutdown\)\n/);
+      assert.match(r.serial, /qemu_system_shutdown_request reason=6/);
+      assert.doesNotMatch(r.serial, /poweroff failed|shutdown: /);
+    });
+
+    // QEMU's educational device raises an MSI when 0x60 is written; the edu
+    // module (modules/edu) subscribes to it through pci.subscribeInterrupt.
+    it("delivers a PCI device's MSI to the driver that subscribed (edu)", async () => {
+      const r = await boot({ ...DEFAULT_MACHINE, machine, cmdline: ["start=edu"], extra: ["-device", "edu"] }, TIMEOUT, /edu: [^\r\n]*\r?\n/);
+      const result = /edu: ([^\r\n]*)\r?\n/.exec(r.serial);
+      assert.ok(result, r.serial);
+      assert.match(result[1], /^ok: liveness 0xedcba987, MSI interrupt (\d+) arrived with status 0x1, then 0x0 after acknowledging$/);
+      assert.ok(Number(/MSI interrupt (\d+)/.exec(result[1])![1]) >= 16, "MSI irqs never collide with ISA lines");
+      console.log(`      ${machine}: edu ${result[1]}`);
+    });
   });
 }

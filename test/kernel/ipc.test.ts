@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { newMachine } from "../harness/machine.ts";
+import { cidOf } from "../../tools/identity.ts";
 import { BootProgram, bootWithPrograms } from "../harness/programs.ts";
 import { interfaceHash, NOTIFICATION, program, testInterface } from "../../tools/hosted/programs.ts";
 
@@ -277,6 +278,30 @@ describe("processes and IPC (hosted)", function () {
     assert.match(log, /warn  boot configuration line \d+: expected 'run <cid>/);
     assert.match(log, /warn  boot configuration line \d+: 'nothex' is not an interface hash/);
     assert.match(log, /hello: still started/);
+  });
+});
+
+describe("program lines of the boot configuration (hosted)", function () {
+  this.timeout(60_000);
+
+  it("does not start a program line at boot; start=<name> starts it with that line's grants, other modules with none", async () => {
+    const speaker = program(KERNEL_LOG, `
+      (if (i32.eq (call $call (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0)) (i32.const -1)) (then unreachable))
+      (call $log $str("granted by its program line"))`);
+    const mute = program(KERNEL_LOG, `(call $expect (call $call (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0)) (i32.const -1))`);
+    const idle = program(KERNEL_LOG, `(call $log $str("should not run"))`);
+    const m = await newMachine();
+    const programLine = `program ${await cidOf(speaker)} name=speaker grant=${KERNEL_LOG}\nprogram ${await cidOf(idle)} name=idle grant=${KERNEL_LOG}\n`;
+    const { info, modules } = await bootWithPrograms([
+      { name: "speaker", bytes: speaker, grants: [], notStarted: true },
+      { name: "mute", bytes: mute, grants: [], notStarted: true },
+      { name: "idle", bytes: idle, grants: [], notStarted: true },
+    ], programLine, "start=speaker,mute");
+    for (const mod of modules) m.memory.write(mod.at, mod.bytes);
+    assert.equal(m.boot(info), "halt");
+    assert.match(m.serial, /speaker: granted by its program line/);
+    assert.match(m.serial, /process 2 \(mute\) ended: exited/);
+    assert.doesNotMatch(m.serial, /should not run|started process \d+ \(idle\)|boot configuration line/);
   });
 });
 

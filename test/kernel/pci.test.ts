@@ -2,7 +2,11 @@
 // sizing (I/O, 32- and 64-bit memory), multi-function devices, capability
 // lists, and the broken cases.
 import assert from "node:assert/strict";
-import { bootWithAcpi, loadFixture } from "../harness/acpi.ts";
+import { bootWithAcpi, loadFixture, placeTables, withRsdp } from "../harness/acpi.ts";
+import { SimulatedHpet } from "../harness/hpet.ts";
+import { SimulatedInterrupts } from "../harness/interrupts.ts";
+import { runPrograms } from "../harness/programs.ts";
+import { interfaceHash, NOTIFICATION, program } from "../../tools/hosted/programs.ts";
 import { smallPc } from "../harness/boots.ts";
 import { Machine, newMachine } from "../harness/machine.ts";
 import { SimFunction, SimulatedPci } from "../harness/pci.ts";
@@ -94,5 +98,63 @@ describe("PCI (hosted)", () => {
     assert.equal(m.boot(smallPc().build()), "halt");
     assert.match(m.serial, /warn  PCI: no configuration mechanism \(no ECAM, ports 0xcf8\/0xcfc do not answer\); no PCI devices/);
     assert.match(m.serial, /ready in/);
+  });
+});
+
+describe("pci.subscribeInterrupt: MSI (hosted)", function () {
+  this.timeout(60_000);
+  const PCI = interfaceHash("pci");
+  const KERNEL_LOG = interfaceHash("kernel-log");
+  const WITH_MSI = 0x20; // 00:04.0, MSI capability at 0x50 (64-bit)
+  const WITHOUT_MSI = 0x18; // 00:03.0, no capabilities
+  const MSI_AT = 0x50;
+  const TSC_MHZ = 3000n;
+  const ask = (ordinal: number, address: number, error: number) => `
+    (i32.store8 (i32.const 500) (i32.const ${ordinal})) (i32.store (i32.const 501) (i32.const ${address}))
+    (call $expect (call $call (i32.const 64) (i32.const 500) (i32.const 5) (i32.const 1)) (i32.const 0))
+    (call $expect (call $await) (i32.const ${error}))`;
+  const logAnswer = `(call $log (i32.const ${NOTIFICATION.at.answerData}) (i32.load (i32.const ${NOTIFICATION.at.answerLength})))`;
+  const CLAIM = 1;
+  const SUBSCRIBE = 5;
+
+  it("programs the function's MSI to a vector of its own, delivers it as an interrupt notification, and undoes it at exit", async () => {
+    const driver = program(PCI, `
+      ${ask(CLAIM, WITH_MSI, 0)}
+      ${ask(SUBSCRIBE, WITH_MSI, 0)}
+      (call $expect (i32.load (i32.const ${NOTIFICATION.at.answerData})) (i32.const 0xc0))
+      ${ask(SUBSCRIBE, WITH_MSI, 0)}
+      (call $expect (i32.load (i32.const ${NOTIFICATION.at.answerData})) (i32.const 0xc0))
+      (call $expect (i32.gt_s (call $wait (i32.const 0) (i32.const 0) (i32.const 3) (i32.const 4096) (i32.const 4096)) (i32.const 0)) (i32.const 1))
+      (call $expect (i32.load8_u (i32.const 4096)) (i32.const 3))
+      (call $expect (i32.load (i32.const 4097)) (i32.const 0xc0))
+      (call $log $str("MSI 192 arrived"))`);
+    const unclaimed = program(PCI, `${ask(SUBSCRIBE, WITH_MSI, 1)} ${logAnswer}`);
+    const noMsi = program(PCI, `${ask(CLAIM, WITHOUT_MSI, 0)} ${ask(SUBSCRIBE, WITHOUT_MSI, 1)} ${logAnswer}`);
+    const m = await newMachine();
+    const sim = new SimulatedPci(FUNCTIONS).attachPorts(m);
+    new SimulatedHpet(m, 10_000_000n, TSC_MHZ).attach();
+    new SimulatedInterrupts(m, { tscPerApicTick: 30n, tscMhz: TSC_MHZ, apicId: 3 }).attach();
+    // Once the driver waits, the device sends its message: what the kernel programmed, if MSI is on.
+    const config = sim.function(0, 4, 0)!;
+    const boot = m.onWaitForInterrupt;
+    const sent: { address: number; data: number; command: number }[] = [];
+    m.onWaitForInterrupt = () => {
+      if (!(config.read32(MSI_AT) & (1 << 16)) || sent.length > 0) return boot();
+      sent.push({ address: config.read32(MSI_AT + 4), data: config.read32(MSI_AT + 12), command: config.read32(4) & 0xffff });
+      m.pendingVectors.add(config.read32(MSI_AT + 12) & 0xff);
+    };
+    const tables = loadFixture("pc");
+    placeTables(m, tables);
+    assert.equal(await runPrograms(m, [
+      { name: "unclaimed", bytes: unclaimed, grants: [PCI, KERNEL_LOG] },
+      { name: "nomsi", bytes: noMsi, grants: [PCI, KERNEL_LOG] },
+      { name: "driver", bytes: driver, grants: [PCI, KERNEL_LOG] },
+    ], "", withRsdp(tables)), "halt");
+    assert.match(m.serial, /unclaimed: claim the PCI function before subscribing to its interrupts/);
+    assert.match(m.serial, /nomsi: PCI function 0x18 has no MSI capability/);
+    assert.match(m.serial, /driver: MSI 192 arrived/);
+    assert.doesNotMatch(m.serial, /trapped/);
+    assert.deepEqual(sent, [{ address: 0xfee03000, data: 0xc0, command: (1 << 10) | (1 << 2) }], "to APIC 3, vector 0xc0, INTx off, bus mastering on");
+    assert.equal(config.read32(MSI_AT) & (1 << 16), 0, "MSI is off again once the driver ended");
   });
 });

@@ -2,7 +2,9 @@
 // simulated PC with QEMU's ACPI tables: the register writes are checked
 // where the chipset would act on them.
 import assert from "node:assert/strict";
-import { bootWithAcpi, findTable, fixChecksum, loadFixture } from "../harness/acpi.ts";
+import { bootWithAcpi, findTable, fixChecksum, loadFixture, placeTables, withRsdp } from "../harness/acpi.ts";
+import { runPrograms } from "../harness/programs.ts";
+import { interfaceHash, NOTIFICATION, program } from "../../tools/hosted/programs.ts";
 import type { Device, Machine } from "../harness/machine.ts";
 import { newMachine } from "../harness/machine.ts";
 
@@ -134,3 +136,57 @@ describe("reboot (hosted)", () => {
     assert.equal(m.idt?.limit, 0);
   });
 });
+
+describe("power interface (hosted)", function () {
+  this.timeout(60_000);
+  const POWER = interfaceHash("power");
+  const KERNEL_LOG = interfaceHash("kernel-log");
+  // Sends the `length`-byte power message stored at 500 and logs how it went.
+  const send = (store: string, length: number) => program(POWER, `
+    ${store}
+    (if (i32.eq (call $call (i32.const 64) (i32.const 500) (i32.const ${length}) (i32.const 1)) (i32.const -1))
+      (then (call $log $str("permission denied")))
+      (else
+        (call $expect (call $await) (i32.const 1))
+        (call $log (i32.const ${NOTIFICATION.at.answerData}) (i32.load (i32.const ${NOTIFICATION.at.answerLength})))))`);
+  const POWEROFF = `(i32.store8 (i32.const 500) (i32.const 0))`;
+  const rebootWith = (method: number) => `(i32.store8 (i32.const 500) (i32.const 1)) (i32.store8 (i32.const 501) (i32.const ${method}))`;
+
+  it("is refused without a grant, refuses malformed messages and answers why a poweroff or reboot failed", async () => {
+    const m = await newMachine();
+    assert.equal(await runPrograms(m, [
+      { name: "nogrant", bytes: send(POWEROFF, 1), grants: [KERNEL_LOG] },
+      { name: "long", bytes: send(POWEROFF, 2), grants: [KERNEL_LOG, POWER] },
+      { name: "method", bytes: send(rebootWith(4), 2), grants: [KERNEL_LOG, POWER] },
+      { name: "off", bytes: send(POWEROFF, 1), grants: [KERNEL_LOG, POWER] },
+      { name: "triple", bytes: send(rebootWith(3), 2), grants: [KERNEL_LOG, POWER] },
+    ]), "halt");
+    assert.match(m.serial, /nogrant: permission denied/);
+    assert.match(m.serial, /long: malformed power message/);
+    assert.match(m.serial, /method: malformed power message/);
+    // No ACPI tables in this machine: S5 cannot be entered, and the system goes on.
+    assert.match(m.serial, /power: poweroff asked by process 4 \(off\)\r\n.*poweroff: entering ACPI S5\r\n.*\r\n.*off: poweroff failed: no FADT/);
+    assert.match(m.serial, /power: reboot asked by process 5 \(triple\)\r\n.*reboot: triple fault\r\n.*\r\n.*triple: reboot failed: the machine is still running/);
+    assert.equal(m.idt?.limit, 0, "the triple fault loaded an empty IDT");
+  });
+
+  it("enters ACPI S5 when a granted process asks", async () => {
+    const tables = loadFixture("pc");
+    const m = await newMachine();
+    chipset(m, true);
+    placeTables(m, tables);
+    const stopped = await stopAsync(() => runPrograms(m, [{ name: "off", bytes: send(POWEROFF, 1), grants: [KERNEL_LOG, POWER] }], "", withRsdp(tables)));
+    assert.equal(stopped.how, "sleep");
+    assert.match(m.serial, /power: poweroff asked by process 1 \(off\)\r\n.*poweroff: entering ACPI S5\r\n$/);
+  });
+});
+
+async function stopAsync(run: () => Promise<unknown>): Promise<MachineStopped> {
+  try {
+    await run();
+  } catch (e) {
+    if (e instanceof MachineStopped) return e;
+    throw e;
+  }
+  assert.fail("the machine kept running");
+}

@@ -19,14 +19,15 @@ export async function resolveConfig(text: string, modulesDir: string, source: st
     const fail = (message: string): never => {
       throw new Error(`${source}:${i + 1}: ${message}`);
     };
-    if (words[0] !== "run" || words.length < 2) fail("expected 'run <module> [grant=<interface>,...] [handles=<interface>,...]'");
+    // "program": available to start=<name> with these grants, not started at boot.
+    if ((words[0] !== "run" && words[0] !== "program") || words.length < 2) fail("expected 'run <module> [grant=<interface>,...] [handles=<interface>,...]' or the same with 'program'");
     let bytes: Buffer;
     try {
       bytes = readFileSync(join(modulesDir, `${words[1]}.wasm`));
     } catch {
       return fail(`no module '${words[1]}' (looked for ${join(modulesDir, words[1] + ".wasm")})`);
     }
-    const line = [`run ${await cidOf(bytes)} name=${words[1]}`];
+    const line = [`${words[0]} ${await cidOf(bytes)} name=${words[1]}`];
     for (const setting of words.slice(2)) {
       const [key, list] = setting.split("=", 2);
       if ((key !== "grant" && key !== "handles") || list === undefined) fail(`unknown setting '${setting}'`);
