@@ -78,11 +78,12 @@ function waitUntil(deadline: u64): void {
   else delayMs(ms);
 }
 
-// The start function ends by moving on to `_start`; `_start` by exiting.
+// The start function ends by moving on to `_start`; `_start` by exiting
+// with status 0.
 function finished(p: Process): void {
   const next = p.next;
   if (next === null) {
-    endProcess(p, "exited");
+    endProcess(p, 0, "");
     return;
   }
   p.next = null;
@@ -95,8 +96,10 @@ function runTurn(p: Process): void {
   const status = p.thread.run(QUANTUM);
   p.fuelUsed += <u64>(QUANTUM - p.thread.fuel);
   if (status == THREAD_OUT_OF_FUEL) runQueue.push(p);
+  // process.exit blocked the thread so that it ends here, off its own stack.
+  else if (p.exiting) endProcess(p, p.exitStatus, "");
   else if (status == THREAD_BLOCKED) {
     if (p.state == ProcessState.Runnable && p.waiting !== null) p.state = ProcessState.Blocked;
   } else if (status == THREAD_DONE) finished(p);
-  else endProcess(p, "trapped: " + p.thread.trapMessage);
+  else endProcess(p, -1, "trapped: " + p.thread.trapMessage);
 }

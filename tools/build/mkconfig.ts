@@ -1,7 +1,8 @@
 // Resolves modules/boot.conf into the kernel's boot configuration: module
 // names become the CIDs of out/modules/<name>.wasm, interface names (in
 // grant= and handles=) become the hashes of interfaces/<name>.interface
-// (see kernel/boot/config.ts).
+// (see kernel/boot/config.ts). `run` lines start at boot; `program` lines
+// only declare what process.run may start and with which grants.
 // Usage: tsx tools/build/mkconfig.ts <boot.conf> <modules dir> <output>
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -19,14 +20,14 @@ export async function resolveConfig(text: string, modulesDir: string, source: st
     const fail = (message: string): never => {
       throw new Error(`${source}:${i + 1}: ${message}`);
     };
-    if (words[0] !== "run" || words.length < 2) fail("expected 'run <module> [grant=<interface>,...] [handles=<interface>,...]'");
+    if ((words[0] !== "run" && words[0] !== "program") || words.length < 2) fail("expected 'run|program <module> [grant=<interface>,...] [handles=<interface>,...]'");
     let bytes: Buffer;
     try {
       bytes = readFileSync(join(modulesDir, `${words[1]}.wasm`));
     } catch {
       return fail(`no module '${words[1]}' (looked for ${join(modulesDir, words[1] + ".wasm")})`);
     }
-    const line = [`run ${await cidOf(bytes)} name=${words[1]}`];
+    const line = [`${words[0]} ${await cidOf(bytes)} name=${words[1]}`];
     for (const setting of words.slice(2)) {
       const [key, list] = setting.split("=", 2);
       if ((key !== "grant" && key !== "handles") || list === undefined) fail(`unknown setting '${setting}'`);
