@@ -7,6 +7,7 @@ import { hashKey, hashOfKey } from "../ipc/hashkey";
 import { Message } from "../ipc/message";
 import { kernelAnswer, kernelRefuse, refuseMalformed } from "../ipc/router";
 import { cidOfDigest } from "../identity/cid";
+import { fuelUsed } from "../sched/scheduler";
 import { Thread } from "../wasm/execute";
 import { waitFor } from "./exits";
 import { runForRequest, startableModules, startForRequest } from "./launch";
@@ -128,7 +129,7 @@ function listAnswer(): Uint8Array {
     cids[i] = p.cid;
     states[i] = p.state == ProcessState.Blocked ? 1 : 0;
     memory[i] = memoryBytes(p);
-    fuel[i] = p.fuelUsed;
+    fuel[i] = fuelUsed(p);
   }
   return proc.encodeListAnswer(pids, names, cids, states, memory, fuel);
 }
