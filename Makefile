@@ -14,6 +14,7 @@ KERNEL_SOURCES := $(shell find kernel -name '*.ts' ! -name '*.generated.ts')
 FONT_DATA := kernel/console/font-data.generated.ts
 INTERFACE_CONSTANTS := kernel/ipc/interfaces.generated.ts
 INTERFACE_DEFINITIONS := $(wildcard interfaces/*.interface)
+AS_GENERATED_STAMP := interfaces/as/generated/.stamp
 BOOT_ASM := boot/multiboot2.S boot/interrupts.S
 BOOT_C := boot/runtime.c boot/primitives.c
 BOOT_HEADERS := $(wildcard boot/include/*.h) boot/glue.h
@@ -45,7 +46,8 @@ $(FONT_DATA): tools/build/gen-font.ts
 $(INTERFACE_CONSTANTS): $(INTERFACE_DEFINITIONS) $(wildcard tools/interfaces/*.ts)
 	$(TSX) tools/interfaces/generate-kernel.ts $@
 
-$(OUT)/kernel.wasm: $(KERNEL_SOURCES) $(FONT_DATA) $(INTERFACE_CONSTANTS) asconfig.json package.json
+# The kernel decodes and encodes messages with the modules' generated codecs.
+$(OUT)/kernel.wasm: $(KERNEL_SOURCES) $(FONT_DATA) $(INTERFACE_CONSTANTS) $(AS_GENERATED_STAMP) interfaces/as/codec.ts asconfig.json package.json
 	@mkdir -p $(OUT)
 	$(ASC) kernel/main.ts --config asconfig.json --target kernel
 
@@ -84,7 +86,6 @@ $(OUT)/atoll.sym: $(OUT)/atoll.elf tools/build/mksyms.ts
 MODULE_NAMES := $(notdir $(patsubst %/,%,$(dir $(wildcard modules/*/main.ts modules/*/main.c))))
 MODULES := $(patsubst %,$(OUT)/modules/%.wasm,$(MODULE_NAMES))
 AS_LIBRARY := $(wildcard interfaces/as/*.ts)
-AS_GENERATED_STAMP := interfaces/as/generated/.stamp
 
 $(AS_GENERATED_STAMP): $(INTERFACE_DEFINITIONS) $(wildcard tools/interfaces/*.ts)
 	$(TSX) tools/interfaces/generate-as.ts interfaces/as/generated

@@ -3,8 +3,8 @@
 // and which interfaces only it may handle. By then every friendly name has
 // been resolved, so a line reads
 //   run <cid> name=<name> grant=<hash>,<hash>... handles=<hash>,...
-// or, for a program that is available but not started at boot (start=<name>
-// on the command line starts it, with these grants),
+// or, for a program that does not start at boot but may be started by name
+// (process.run, or start=<name> on the kernel command line) with those grants,
 //   program <cid> name=<name> grant=... handles=...
 // A bad line is reported with its number and skipped.
 import { isHashKey } from "../ipc/hashkey";
@@ -13,7 +13,7 @@ export class ProgramEntry {
   grants: Set<string> = new Set();
   /** Interfaces reserved for this module: no other may register them. */
   handles: Set<string> = new Set();
-  constructor(public cid: string, public name: string, public atBoot: bool = true) {}
+  constructor(public cid: string, public name: string, public startsAtBoot: bool) {}
 }
 
 export class BootConfig {
@@ -25,7 +25,7 @@ export class BootConfig {
 function parseLine(text: string, config: BootConfig): string {
   const words = text.split(" ").filter((w: string): bool => w.length > 0);
   if (words.length == 0) return "";
-  if ((words[0] != "run" && words[0] != "program") || words.length < 2) return "expected 'run <cid> [name=...] [grant=...] [handles=...]' or the same with 'program'";
+  if ((words[0] != "run" && words[0] != "program") || words.length < 2) return "expected 'run|program <cid> [name=...] [grant=...] [handles=...]'";
   if (!words[1].startsWith("bafkrei")) return "'" + words[1] + "' is not a module CID";
   const entry = new ProgramEntry(words[1], words[1].substring(0, 16), words[0] == "run");
   for (let i = 2; i < words.length; i++) {

@@ -1,6 +1,7 @@
 // Kernel log: levelled, timestamped lines on every console.
 import { Colour } from "./colour";
 import { setColour, write, writeCodePoint, writeDecimal } from "./output";
+import { recordLine } from "./recent";
 import { nanosSinceEntry } from "../time/tsc";
 
 export const enum Level {
@@ -46,6 +47,7 @@ export function logLine(level: Level, message: string): void {
   beginLine(level);
   write(message);
   endLine();
+  recordLine(level, message);
 }
 
 /** Starts a line "[seconds.micros] level " for callers that write in parts. */

@@ -35,6 +35,13 @@ export function keyBytes(key: string, out: usize): bool {
   return true;
 }
 
+/** The 32 bytes of a hex key (zeros if it is not one). */
+export function hashOfKey(key: string): StaticArray<u8> {
+  const hash = new StaticArray<u8>(HASH_BYTES);
+  keyBytes(key, changetype<usize>(hash));
+  return hash;
+}
+
 export function isHashKey(key: string): bool {
   const scratch = memory.data(32);
   return keyBytes(key, scratch);

@@ -1,21 +1,21 @@
-// The interfaces the kernel handles itself: the registry of handlers,
-// starting and ending processes, the kernel's own log, time, the wall clock,
-// random bytes, PCI, raw hardware, power and the display. Their messages follow the layouts their definitions
-// in interfaces/ give (ordinal byte, then fields; strings as u32 length and
-// UTF-8).
-import { HASH_BYTES, hashKey } from "./hashkey";
+// The interfaces the kernel handles itself: the registry of handlers, time,
+// the wall clock and random bytes here; processes, the kernel log, memory,
+// PCI, hardware access, power and the display in their own services. Their
+// messages follow the layouts their definitions in interfaces/ give (ordinal
+// byte, then fields; strings as u32 length and UTF-8).
+import * as registry from "../../interfaces/as/generated/registry";
+import { HASH_BYTES, hashKey, hashOfKey } from "./hashkey";
 import {
-  DISPLAY_INTERFACE, HARDWARE_INTERFACE, POWER_INTERFACE, KERNEL_LOG_INTERFACE, PCI_INTERFACE, PROCESS_INTERFACE, PROCESS_KILL, PROCESS_START, RANDOM_FILL, RANDOM_INTERFACE, REGISTRY_HANDLER,
-  REGISTRY_INTERFACE, REGISTRY_REGISTER, REGISTRY_UNREGISTER, SYSTEM_TIME_INTERFACE, SYSTEM_TIME_NOW, TIME_INTERFACE,
-  TIME_NOW, TIME_SLEEP_UNTIL,
+  DISPLAY_INTERFACE, HARDWARE_INTERFACE, INTERFACE_KEYS, INTERFACE_NAMES, KERNEL_LOG_INTERFACE, PCI_INTERFACE, POWER_INTERFACE,
+  PROCESS_INTERFACE, RANDOM_FILL, RANDOM_INTERFACE, REGISTRY_INTERFACE, SYSTEM_INTERFACE, SYSTEM_TIME_INTERFACE, SYSTEM_TIME_NOW,
+  TIME_INTERFACE, TIME_NOW, TIME_SLEEP_UNTIL,
 } from "./interfaces.generated";
 import { Message } from "./message";
-import { handlerOf, kernelAnswer, kernelRefuse, register, unregister } from "./router";
+import { handledInterfaces, handlerOf, kernelAnswer, kernelRefuse, refuseMalformed, register, unregister } from "./router";
 import { Process } from "../proc/process";
-import { startForRequest } from "../proc/launch";
-import { endProcess, processByPid } from "../proc/table";
-import { cidOfDigest } from "../identity/cid";
-import * as log from "../console/log";
+import { handleProcess } from "../proc/service";
+import { handleKernelLog } from "../console/service";
+import { handleSystem } from "../mem/service";
 import { randomFill } from "../random/generator";
 import { handlePci } from "../pci/service";
 import { handleHardware } from "../hardware/service";
@@ -32,6 +32,7 @@ export function kernelHandlerFor(key: string): KernelHandler | null {
   if (key == REGISTRY_INTERFACE) return handleRegistry;
   if (key == PROCESS_INTERFACE) return handleProcess;
   if (key == KERNEL_LOG_INTERFACE) return handleKernelLog;
+  if (key == SYSTEM_INTERFACE) return handleSystem;
   if (key == TIME_INTERFACE) return handleTime;
   if (key == SYSTEM_TIME_INTERFACE) return handleSystemTime;
   if (key == RANDOM_INTERFACE) return handleRandom;
@@ -52,95 +53,57 @@ function answerU64(sender: Process, m: Message, value: u64): void {
 
 const EMPTY = new Uint8Array(0);
 
-
 export function handleRegistry(sender: Process, m: Message): void {
   const p = m.payload;
+  const ordinal = p.length > 0 ? p[0] : 0xff;
+  if (ordinal == registry.LIST && registry.decodeList(p) !== null) {
+    kernelAnswer(sender, m, false, registryList());
+    return;
+  }
+  // register, unregister and handler all carry one interface hash.
   if (p.length != 1 + <i32>HASH_BYTES) {
-    kernelRefuse(sender, m, "malformed registry message (" + p.length.toString() + " bytes)");
+    refuseMalformed(sender, m, "registry");
     return;
   }
   const key = hashKey(p.dataStart + 1);
-  const ordinal = p[0];
-  if (ordinal == REGISTRY_REGISTER) {
+  if (ordinal == registry.REGISTER) {
     const problem = register(sender, key);
     if (problem.length == 0) kernelAnswer(sender, m, false, EMPTY);
     else kernelRefuse(sender, m, problem);
-  } else if (ordinal == REGISTRY_UNREGISTER) {
+  } else if (ordinal == registry.UNREGISTER) {
     if (unregister(sender, key)) kernelAnswer(sender, m, false, EMPTY);
     else kernelRefuse(sender, m, "not the handler of interface " + key);
-  } else if (ordinal == REGISTRY_HANDLER) {
+  } else if (ordinal == registry.HANDLER) {
     const handler = handlerOf(key);
-    const answer = new Uint8Array(8);
-    store<u64>(answer.dataStart, handler === null ? 0 : handler.pid);
-    kernelAnswer(sender, m, false, answer);
+    answerU64(sender, m, handler === null ? 0 : handler.pid);
   } else {
-    kernelRefuse(sender, m, "unknown registry message " + ordinal.toString());
+    refuseMalformed(sender, m, "registry");
   }
 }
 
-/** write(level: u8, text: string): the line goes to the kernel log, tagged with the sender. */
-export function handleKernelLog(sender: Process, m: Message): void {
-  const p = m.payload;
-  if (p.length < 6 || p[0] != 0) {
-    kernelRefuse(sender, m, "malformed kernel-log message");
-    return;
-  }
-  const level = <i32>p[1];
-  const length = load<u32>(p.dataStart + 2);
-  if (level > 3 || <u64>length + 6 != <u64>p.length) {
-    kernelRefuse(sender, m, "malformed kernel-log message");
-    return;
-  }
-  log.logLine(<log.Level>level, sender.name + ": " + String.UTF8.decodeUnsafe(p.dataStart + 6, length));
-  kernelAnswer(sender, m, false, EMPTY);
+function interfaceName(key: string): string {
+  for (let i = 0; i < INTERFACE_KEYS.length; i++) if (INTERFACE_KEYS[i] == key) return INTERFACE_NAMES[i];
+  return "";
 }
 
-const MAX_NAME_BYTES: u32 = 64;
-const MAX_START_GRANTS: u32 = 64;
-
-/** start(module: hash, name: string, grants: list<hash>) -> (pid: u64); kill(pid: u64) -> (). */
-export function handleProcess(sender: Process, m: Message): void {
-  const p = m.payload;
-  if (p.length == 9 && p[0] == PROCESS_KILL) {
-    killProcess(sender, m, load<u64>(p.dataStart + 1));
-    return;
+/** Every interface with a definition in interfaces/, then those handled by processes without one. */
+function registryList(): Uint8Array {
+  const keys = new Array<string>();
+  for (let i = 0; i < INTERFACE_KEYS.length; i++) keys.push(INTERFACE_KEYS[i]);
+  const handled = handledInterfaces();
+  for (let i = 0; i < handled.length; i++) if (!keys.includes(handled[i])) keys.push(handled[i]);
+  const hashes = new Array<StaticArray<u8>>(keys.length);
+  const names = new Array<string>(keys.length);
+  const pids = new Array<u64>(keys.length);
+  const kernel = new Array<bool>(keys.length);
+  for (let i = 0; i < keys.length; i++) {
+    hashes[i] = hashOfKey(keys[i]);
+    names[i] = interfaceName(keys[i]);
+    const handler = handlerOf(keys[i]);
+    pids[i] = handler === null ? 0 : handler.pid;
+    kernel[i] = kernelHandlerFor(keys[i]) !== null;
   }
-  const at = p.dataStart;
-  if (p.length < 37 || p[0] != PROCESS_START) {
-    kernelRefuse(sender, m, "malformed process message");
-    return;
-  }
-  const nameLength = load<u32>(at + 33);
-  if (nameLength > MAX_NAME_BYTES || <u64>37 + nameLength + 4 > <u64>p.length) {
-    kernelRefuse(sender, m, "malformed process message");
-    return;
-  }
-  const count = load<u32>(at + 37 + nameLength);
-  const listAt = <u32>41 + nameLength;
-  if (count > MAX_START_GRANTS || <u64>listAt + <u64>count * HASH_BYTES != <u64>p.length) {
-    kernelRefuse(sender, m, "malformed process message");
-    return;
-  }
-  const grants = new Set<string>();
-  for (let i: u32 = 0; i < count; i++) {
-    const key = hashKey(at + listAt + i * HASH_BYTES);
-    if (sender.grants.has(key)) grants.add(key);
-  }
-  const digest = new StaticArray<u8>(HASH_BYTES);
-  memory.copy(changetype<usize>(digest), at + 1, HASH_BYTES);
-  const name = String.UTF8.decodeUnsafe(at + 37, nameLength);
-  startForRequest(sender, m, name, changetype<usize>(digest), cidOfDigest(digest), grants);
-}
-
-// A process cannot end itself this way: its thread is the one running.
-function killProcess(sender: Process, m: Message, pid: u64): void {
-  const target = processByPid(pid);
-  if (target === null) kernelRefuse(sender, m, "no process " + pid.toString());
-  else if (target === sender) kernelRefuse(sender, m, "a process cannot kill itself; return from _start instead");
-  else {
-    endProcess(target, "killed by process " + sender.pid.toString());
-    kernelAnswer(sender, m, false, EMPTY);
-  }
+  return registry.encodeListAnswer(hashes, names, pids, kernel);
 }
 
 /** now() -> (nanos: u64); sleepUntil(nanos: u64) -> (), answered at that instant. */

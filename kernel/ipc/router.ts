@@ -30,6 +30,11 @@ export function handlerOf(key: string): Process | null {
   return handlers.has(key) ? handlers.get(key) : null;
 }
 
+/** Every interface some process handles. */
+export function handledInterfaces(): string[] {
+  return handlers.keys();
+}
+
 /**
  * Sends a message to the interface `key` (whose 32 bytes are at `hash`);
  * `bytes` holds the payload after MESSAGE_HEADER bytes of room. Returns the
@@ -106,6 +111,11 @@ export function kernelAnswer(sender: Process, m: Message, isError: bool, payload
 /** A kernel-handled interface's error answer, the reason as UTF-8. */
 export function kernelRefuse(sender: Process, m: Message, reason: string): void {
   kernelAnswer(sender, m, true, errorPayload(reason));
+}
+
+/** The error answer to a message that does not follow its interface's definition. */
+export function refuseMalformed(sender: Process, m: Message, interfaceName: string): void {
+  kernelRefuse(sender, m, "malformed " + interfaceName + " message");
 }
 
 /** Sends a message from the kernel that expects an answer; the id, or an error (< 0). */

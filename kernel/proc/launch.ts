@@ -3,7 +3,8 @@
 // module's bytes, so what runs is exactly what was named. A CID no boot
 // module has is asked of the process handling the "loader" interface, and
 // its bytes run only if they hash to that CID. Programs start from the boot
-// configuration or through the "process" interface.
+// configuration or through the "process" interface: by CID (start), or by
+// the name the boot configuration gives them, with its grants (run).
 import { physRead } from "../arch/hw";
 import { BootInfo, BootModule } from "../boot/multiboot2";
 import { BootConfig, parseBootConfig, ProgramEntry } from "../boot/config";
@@ -12,12 +13,15 @@ import { cidOfBytes } from "../identity/cid";
 import { LOADER_INTERFACE, LOADER_LOAD } from "../ipc/interfaces.generated";
 import { Message } from "../ipc/message";
 import { kernelAnswer, kernelRefuse, kernelSend, reserve } from "../ipc/router";
+import { encodeStartAnswer } from "../../interfaces/as/generated/process";
 import { Process } from "./process";
 import { spawn, SpawnResult } from "./table";
 
 /** A process.start waiting for the loader's answer. */
 class PendingLoad {
-  constructor(public requester: Process, public request: Message, public name: string, public cid: string, public grants: Set<string>) {}
+  constructor(
+    public requester: Process, public request: Message, public name: string, public cid: string, public grants: Set<string>, public args: string[],
+  ) {}
 }
 
 const pendingLoads = new Map<u64, PendingLoad>();
@@ -25,6 +29,8 @@ const pendingLoads = new Map<u64, PendingLoad>();
 const MAX_CONFIG_BYTES: u64 = 64 << 10;
 
 let bootModules: BootModule[] = [];
+/** Every program of the boot configuration, started at boot or not. */
+let programs: ProgramEntry[] = [];
 
 function moduleByCid(cid: string): BootModule | null {
   for (let i = 0; i < bootModules.length; i++) {
@@ -34,13 +40,13 @@ function moduleByCid(cid: string): BootModule | null {
 }
 
 /** Starts the module named by `cid` as a process called `name`. */
-export function launch(name: string, cid: string, grants: Set<string>): SpawnResult {
+export function launch(name: string, cid: string, grants: Set<string>, args: string[]): SpawnResult {
   const m = moduleByCid(cid);
   if (m === null) return new SpawnResult(null, "no boot module has CID " + cid);
   const length = <u32>(m.end - m.start);
   const bytes = heap.alloc(max<usize>(length, 1));
   physRead(bytes, m.start, length);
-  const result = spawn(name, cid, bytes, length, grants);
+  const result = spawn(name, cid, bytes, length, grants, args);
   heap.free(bytes);
   return result;
 }
@@ -51,15 +57,13 @@ function answerStart(requester: Process, request: Message, result: SpawnResult):
     kernelRefuse(requester, request, result.error);
     return;
   }
-  const answer = new Uint8Array(8);
-  store<u64>(answer.dataStart, p.pid);
-  kernelAnswer(requester, request, false, answer);
+  kernelAnswer(requester, request, false, encodeStartAnswer(p.pid));
 }
 
 /** process.start: from a boot module at once, else through the loader; answers `request`. */
-export function startForRequest(requester: Process, request: Message, name: string, digest: usize, cid: string, grants: Set<string>): void {
+export function startForRequest(requester: Process, request: Message, name: string, digest: usize, cid: string, grants: Set<string>, args: string[]): void {
   if (moduleByCid(cid) !== null) {
-    answerStart(requester, request, launch(name, cid, grants));
+    answerStart(requester, request, launch(name, cid, grants, args));
     return;
   }
   const load = new Uint8Array(33);
@@ -70,7 +74,7 @@ export function startForRequest(requester: Process, request: Message, name: stri
     kernelRefuse(requester, request, "no boot module has CID " + cid + " and no loader can be asked");
     return;
   }
-  pendingLoads.set(<u64>id, new PendingLoad(requester, request, name, cid, grants));
+  pendingLoads.set(<u64>id, new PendingLoad(requester, request, name, cid, grants, args));
 }
 
 /** The loader answered load(): bytes (u32 length, then the bytes) or an error. */
@@ -88,7 +92,7 @@ export function loadAnswered(id: u64, isError: bool, payload: Uint8Array): void 
     kernelRefuse(pending.requester, pending.request, problem);
     return;
   }
-  answerStart(pending.requester, pending.request, spawn(pending.name, pending.cid, payload.dataStart + 4, length, pending.grants));
+  answerStart(pending.requester, pending.request, spawn(pending.name, pending.cid, payload.dataStart + 4, length, pending.grants, pending.args));
 }
 
 function readText(m: BootModule): string {
@@ -100,20 +104,50 @@ function readText(m: BootModule): string {
   return text;
 }
 
+function programNamed(name: string): ProgramEntry | null {
+  for (let i = 0; i < programs.length; i++) if (programs[i].name == name) return programs[i];
+  return null;
+}
+
+/**
+ * process.run: starts the program the boot configuration calls `name` with
+ * its grants, less those the requester lacks; answers `request`.
+ */
+export function runForRequest(requester: Process, request: Message, name: string, args: string[]): void {
+  const entry = programNamed(name);
+  if (entry === null) {
+    kernelRefuse(requester, request, "the boot configuration has no program called '" + name + "'");
+    return;
+  }
+  const grants = new Set<string>();
+  const wanted = entry.grants.values();
+  for (let g = 0; g < wanted.length; g++) if (requester.grants.has(wanted[g])) grants.add(wanted[g]);
+  answerStart(requester, request, launch(name, entry.cid, grants, args));
+}
+
+const WASM_MAGIC: u32 = 0x6d736100;
+
+/** The boot modules that hold Wasm modules (not the configuration or the symbols). */
+export function startableModules(): BootModule[] {
+  const found: BootModule[] = [];
+  const magic = memory.data(4);
+  for (let i = 0; i < bootModules.length; i++) {
+    const m = bootModules[i];
+    if (m.end - m.start < 4) continue;
+    physRead(magic, m.start, 4);
+    if (load<u32>(magic) == WASM_MAGIC) found.push(m);
+  }
+  return found;
+}
+
 function startLogged(name: string, cid: string, grants: Set<string>): bool {
-  const result = launch(name, cid, grants);
+  const result = launch(name, cid, grants, []);
   if (result.process === null) {
     log.error("cannot start " + name + ": " + result.error);
     return false;
   }
   log.info("started process " + result.process!.pid.toString() + " (" + name + ") " + cid);
   return true;
-}
-
-function programNamed(config: BootConfig | null, name: string): ProgramEntry | null {
-  if (config === null) return null;
-  for (let i = 0; i < config.programs.length; i++) if (config.programs[i].name == name) return config.programs[i];
-  return null;
 }
 
 function readConfig(boot: BootInfo): BootConfig | null {
@@ -137,16 +171,16 @@ export function startBootPrograms(boot: BootInfo, extra: string[]): i32 {
   bootModules = boot.modules;
   let started = 0;
   const config = readConfig(boot);
-  const programs = config === null ? new Array<ProgramEntry>() : config.programs;
+  if (config !== null) programs = config.programs;
   for (let i = 0; i < programs.length; i++) {
     const entry = programs[i];
     const handles = entry.handles.values();
     for (let h = 0; h < handles.length; h++) reserve(handles[h], entry.cid);
-    if (entry.atBoot && startLogged(entry.name, entry.cid, entry.grants)) started++;
+    if (entry.startsAtBoot && startLogged(entry.name, entry.cid, entry.grants)) started++;
   }
   for (let i = 0; i < extra.length; i++) {
     const m = boot.module(extra[i]);
-    const entry = programNamed(config, extra[i]);
+    const entry = programNamed(extra[i]);
     if (m === null) log.error("cannot start " + extra[i] + ": no boot module of that name");
     else if (startLogged(extra[i], m.cid, entry !== null && entry.cid == m.cid ? entry.grants : new Set<string>())) started++;
   }

@@ -29,7 +29,14 @@ export class Process {
   /** `_start`, while the module's start function still runs first. */
   next: FuncInst | null = null;
   exitReason: string = "";
+  /** Set by process.exit: the status it ends with once its system call returns. */
+  exiting: bool = false;
+  exitStatus: i32 = 0;
   fuelUsed: u64 = 0;
+  /** The arguments it was started with (process.arguments). */
+  arguments: string[] = [];
+  /** process.wait messages to answer when this process ends. */
+  waiters: Message[] = [];
   queue: Notification[] = [];
   /** Set while blocked in wait(); `request` is reused by every wait call. */
   waiting: WaitRequest | null = null;

@@ -101,6 +101,8 @@ class SendCall extends SystemCall {
     if (bytes === null) return setResult(args, gatherError);
     const hash = memoryBase(p) + iface;
     const id = send(p, p.interfaceKey(hash), hash, bytes, flags);
+    // process.exit: the thread stops here and the scheduler ends the process.
+    if (p.exiting) return HOST_BLOCK;
     if (id < 0) return setResult(args, id);
     store<u64>(memoryBase(p) + idOut, <u64>id);
     return setResult(args, OK);

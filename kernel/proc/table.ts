@@ -4,7 +4,6 @@
 import { E_BUFFER_TOO_SMALL, MAX_PROCESSES, NOTIFY_MESSAGE } from "../ipc/abi";
 import { Notification } from "../ipc/message";
 import { releaseProcess } from "../ipc/router";
-import * as log from "../console/log";
 import { decodeModule } from "../wasm/decode";
 import { Thread } from "../wasm/execute";
 import { INSTANTIATE_OK, instantiate } from "../wasm/instance";
@@ -17,7 +16,10 @@ import { dropSleeps } from "../time/sleeps";
 import { releaseClaims } from "../pci/service";
 import { releaseHardware } from "../hardware/service";
 import { releaseDisplay } from "../display/service";
+import { freeFrameCount, FRAME_SIZE } from "../mem/frames";
+import { heapFreeBytes } from "../mem/heap";
 import { Process, ProcessState, WaitRequest } from "./process";
+import { recordEnd } from "./exits";
 import { defineSystemCalls, writeToModule } from "./syscalls";
 
 const processes = new Map<u64, Process>();
@@ -46,12 +48,39 @@ export class SpawnResult {
   constructor(public process: Process | null, public error: string) {}
 }
 
+// What the kernel keeps for itself whatever processes start: room for
+// message buffers, page tables and its own data structures.
+const KERNEL_RESERVE: u64 = 2 << 20;
+const WASM_PAGE: u64 = 64 << 10;
+// Decoded code is about four times the size of the module's code section:
+// counting the whole module four times errs on the safe side.
+const CODE_EXPANSION: u64 = 4;
+
+/** Kernel memory a new process of `module` (`length` bytes) needs from the start. */
+function startCost(module: Module, length: u32, limits: Limits): u64 {
+  const pages: u64 = module.memories.length > 0 ? <u64>module.memories[0].min : 0;
+  return pages * WASM_PAGE + <u64>length * CODE_EXPANSION + Thread.stackBytes(limits);
+}
+
+/** "" when the kernel can afford `cost` more bytes, else why not. */
+function memoryProblem(cost: u64): string {
+  const available = freeFrameCount() * FRAME_SIZE + heapFreeBytes();
+  if (cost + KERNEL_RESERVE <= available) return "";
+  return "not enough memory to start another process (it needs " + (cost >> 10).toString() + " KiB, " + (available >> 10).toString() +
+    " KiB are free and the kernel keeps " + (KERNEL_RESERVE >> 10).toString() + " KiB)";
+}
+
 /** Decodes, validates and instantiates a module and makes its `_start` runnable. */
-export function spawn(name: string, cid: string, bytes: usize, length: u32, grants: Set<string>): SpawnResult {
+export function spawn(name: string, cid: string, bytes: usize, length: u32, grants: Set<string>, args: string[]): SpawnResult {
   if (processes.size >= MAX_PROCESSES) return new SpawnResult(null, "too many processes (" + MAX_PROCESSES.toString() + ")");
   const limits = processLimits();
   const decoded = decodeModule(bytes, length, limits);
   if (decoded.module === null) return new SpawnResult(null, decoded.error);
+  const problem = memoryProblem(startCost(decoded.module!, length, limits));
+  if (problem.length > 0) {
+    decoded.module!.dispose();
+    return new SpawnResult(null, problem);
+  }
   const store = new Store(limits);
   const pid = nextPid;
   const calls = defineSystemCalls(store);
@@ -74,6 +103,7 @@ export function spawn(name: string, cid: string, bytes: usize, length: u32, gran
   }
   const thread = new Thread(limits);
   const p = new Process(pid, name, cid, grants, store, instance, thread);
+  p.arguments = args;
   if (startFunction >= 0) {
     thread.start(instance.funcs[startFunction], 0);
     p.next = entry.func;
@@ -122,13 +152,18 @@ function markReceived(p: Process, n: Notification): void {
   if (p.toAnswer.has(n.messageId)) p.toAnswer.get(n.messageId).received = true;
 }
 
-/** Ends `p` (exit, trap or kill): tells the others, frees its memory. */
-export function endProcess(p: Process, reason: string): void {
+/**
+ * Ends `p` with `status`: `reason` is "" when it ended by itself (returned
+ * from `_start`, or process.exit), else why (a trap, a kill; status -1).
+ * Tells the others, frees its memory.
+ */
+export function endProcess(p: Process, status: i32, reason: string): void {
   if (!p.alive) return;
   p.state = ProcessState.Dead;
+  p.exitStatus = status;
   p.exitReason = reason;
   processes.delete(p.pid);
-  releaseProcess(p, reason);
+  releaseProcess(p, reason.length > 0 ? reason : "exited with status " + status.toString());
   dropSleeps(p);
   releaseClaims(p);
   releaseHardware(p);
@@ -136,7 +171,7 @@ export function endProcess(p: Process, reason: string): void {
   p.thread.dispose();
   release(p.store, p.instance.module);
   forgetProcess(p);
-  log.info("process " + p.pid.toString() + " (" + p.name + ") ended: " + reason);
+  recordEnd(p);
 }
 
 // The engine keeps code, memory and tables in unmanaged memory; a process's

@@ -16,6 +16,13 @@ import * as log from "../console/log";
 export const QUANTUM: i64 = 50_000;
 
 const runQueue: Process[] = [];
+/** The process whose turn it is (its system calls run while it does). */
+let running: Process | null = null;
+
+/** Fuel `p` has used, counting the turn it may be in the middle of. */
+export function fuelUsed(p: Process): u64 {
+  return p === running ? p.fuelUsed + <u64>(QUANTUM - p.thread.fuel) : p.fuelUsed;
+}
 
 export function makeRunnable(p: Process): void {
   if (!p.alive) return;
@@ -78,11 +85,12 @@ function waitUntil(deadline: u64): void {
   else delayMs(ms);
 }
 
-// The start function ends by moving on to `_start`; `_start` by exiting.
+// The start function ends by moving on to `_start`; `_start` by exiting
+// with status 0.
 function finished(p: Process): void {
   const next = p.next;
   if (next === null) {
-    endProcess(p, "exited");
+    endProcess(p, 0, "");
     return;
   }
   p.next = null;
@@ -92,11 +100,15 @@ function finished(p: Process): void {
 
 function runTurn(p: Process): void {
   if (!p.alive || p.state != ProcessState.Runnable) return;
+  running = p;
   const status = p.thread.run(QUANTUM);
+  running = null;
   p.fuelUsed += <u64>(QUANTUM - p.thread.fuel);
   if (status == THREAD_OUT_OF_FUEL) runQueue.push(p);
+  // process.exit blocked the thread so that it ends here, off its own stack.
+  else if (p.exiting) endProcess(p, p.exitStatus, "");
   else if (status == THREAD_BLOCKED) {
     if (p.state == ProcessState.Runnable && p.waiting !== null) p.state = ProcessState.Blocked;
   } else if (status == THREAD_DONE) finished(p);
-  else endProcess(p, "trapped: " + p.thread.trapMessage);
+  else endProcess(p, -1, "trapped: " + p.thread.trapMessage);
 }

@@ -51,6 +51,11 @@ export class Thread {
   /** Free for the embedder, e.g. the process a thread belongs to. */
   tag: i32 = 0;
 
+  /** Bytes of kernel memory the stacks of a thread under `limits` take. */
+  static stackBytes(limits: Limits): u64 {
+    return (<u64>limits.valueStackSlots << 3) + <u64>limits.maxCallDepth * FRAME_BYTES;
+  }
+
   constructor(limits: Limits) {
     this.stack = heap.alloc(<usize>limits.valueStackSlots << 3);
     this.stackEnd = this.stack + (<usize>limits.valueStackSlots << 3);

@@ -12,15 +12,16 @@ const PONG = testInterface("pong");
 const NEEDS_ANSWER = 1;
 
 /**
- * Builds at 600 the 46-byte process.start message for the module whose
- * digest is at 64, named "child", with no grants.
+ * Builds at 600 the 50-byte process.start message for the module whose
+ * digest is at 64, named "child", with no grants and no arguments.
  */
 const START_CHILD = `
       (i32.store8 (i32.const 600) (i32.const 0))
       (memory.copy (i32.const 601) (i32.const 64) (i32.const 32))
       (i32.store (i32.const 633) (i32.const 5))
       (i64.store (i32.const 637) (i64.const 0x646c696863))
-      (i32.store (i32.const 642) (i32.const 0))`;
+      (i32.store (i32.const 642) (i32.const 0))
+      (i32.store (i32.const 646) (i32.const 0))`;
 const ALLOW_DELAY = 2;
 
 async function run(programs: BootProgram[], extraConfig = "") {
@@ -64,7 +65,7 @@ describe("processes and IPC (hosted)", function () {
     const log = await run([{ name: "hello", bytes: hello, grants: [KERNEL_LOG] }]);
     assert.match(log, /started process 1 \(hello\) bafkrei/);
     assert.match(log, /info  hello: hello from wasm/);
-    assert.match(log, /process 1 \(hello\) ended: exited/);
+    assert.match(log, /hello \(pid 1\) exited with status 0/);
   });
 
   it("ping-pongs 200 messages, the first ones delayed until pong registers", async () => {
@@ -73,7 +74,7 @@ describe("processes and IPC (hosted)", function () {
       { name: "pong", bytes: pong, grants: [REGISTRY] },
     ]);
     assert.match(log, /ping: 200 round trips done/);
-    assert.match(log, /process 1 \(ping\) ended: exited/);
+    assert.match(log, /ping \(pid 1\) exited with status 0/);
     assert.match(log, /no runnable processes \(1 waiting\)/, "pong waits for more");
     assert.doesNotMatch(log, /trapped/);
   });
@@ -116,7 +117,7 @@ describe("processes and IPC (hosted)", function () {
       { name: "client", bytes: client, grants: [KERNEL_LOG, PONG] },
       { name: "fragile", bytes: fragile, grants: [REGISTRY] },
     ]);
-    assert.match(log, /process 2 \(fragile\) ended: trapped: unreachable/);
+    assert.match(log, /fragile \(pid 2\) ended: trapped: unreachable/);
     assert.match(log, /client: error answer received/);
     assert.match(log, /client: handler 'fragile' ended: trapped: unreachable/);
   });
@@ -211,7 +212,7 @@ describe("processes and IPC (hosted)", function () {
       `run ${await cidOf(pong)} name=pong grant=${REGISTRY} handles=${PONG}\n`,
     );
     assert.match(log, new RegExp(`squatter: interface ${PONG} is reserved for module bafkrei`));
-    assert.doesNotMatch(log, /process \d+ \(pong\) ended/, "pong registered its own interface");
+    assert.doesNotMatch(log, /pong \(pid \d+\) (ended|exited)/, "pong registered its own interface");
   });
 
   it("returns E_BAD_POINTER for pointers outside the module's memory", async () => {
@@ -260,7 +261,7 @@ describe("processes and IPC (hosted)", function () {
     const quickAt = log.indexOf("quick: quick done");
     const slowAt = log.indexOf("slow: start function done, now _start");
     assert.ok(quickAt >= 0 && slowAt > quickAt, "quick finished while the start function ran");
-    assert.match(log, /process 2 \(bad\) ended: trapped: unreachable/);
+    assert.match(log, /bad \(pid 2\) ended: trapped: unreachable/);
     assert.doesNotMatch(log, /bad: never/);
   });
 
@@ -275,7 +276,7 @@ describe("processes and IPC (hosted)", function () {
     assert.match(log, /error cannot start wrong-cid: no boot module has CID bafkreiaaaa/);
     assert.match(log, /error cannot start garbage: /);
     assert.match(log, /error cannot start no-start: module has no _start function/);
-    assert.match(log, /warn  boot configuration line \d+: expected 'run <cid>/);
+    assert.match(log, /warn  boot configuration line \d+: expected 'run\|program <cid>/);
     assert.match(log, /warn  boot configuration line \d+: 'nothex' is not an interface hash/);
     assert.match(log, /hello: still started/);
   });
@@ -444,9 +445,9 @@ describe("process lifecycle (hosted)", function () {
       (local $i i32)
       ${START_CHILD}
       (loop $again
-        (call $expect (call $call (i32.const 900) (i32.const 600) (i32.const 46) (i32.const ${NEEDS_ANSWER})) (i32.const 0))
+        (call $expect (call $call (i32.const 900) (i32.const 600) (i32.const 50) (i32.const ${NEEDS_ANSWER})) (i32.const 0))
         (call $expect (call $await) (i32.const 0))
-        (i32.store8 (i32.const 700) (i32.const 1))
+        (i32.store8 (i32.const 700) (i32.const 2))
         (i64.store (i32.const 701) (i64.load (i32.const ${NOTIFICATION.at.answerData})))
         (call $expect (call $call (i32.const 900) (i32.const 700) (i32.const 9) (i32.const ${NEEDS_ANSWER})) (i32.const 0))
         (call $expect (call $await) (i32.const 0))
@@ -473,7 +474,7 @@ describe("process lifecycle (hosted)", function () {
       (local $i i32)
       ${START_CHILD}
       (loop $again
-        (call $expect (call $call (i32.const 900) (i32.const 600) (i32.const 46) (i32.const ${NEEDS_ANSWER})) (i32.const 0))
+        (call $expect (call $call (i32.const 900) (i32.const 600) (i32.const 50) (i32.const ${NEEDS_ANSWER})) (i32.const 0))
         (call $expect (call $await) (i32.const 1))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br_if $again (i32.lt_u (local.get $i) (i32.const ${n}))))
@@ -496,7 +497,7 @@ describe("process lifecycle (hosted)", function () {
       (local $i i32)
       ${START_CHILD}
       (loop $again
-        (call $expect (call $call (i32.const 900) (i32.const 600) (i32.const 46) (i32.const ${NEEDS_ANSWER})) (i32.const 0))
+        (call $expect (call $call (i32.const 900) (i32.const 600) (i32.const 50) (i32.const ${NEEDS_ANSWER})) (i32.const 0))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br_if $again (i32.eqz (call $await))))
       (call $log (i32.const ${NOTIFICATION.at.answerData}) (i32.load (i32.const ${NOTIFICATION.at.answerLength})))
@@ -510,10 +511,13 @@ describe("process lifecycle (hosted)", function () {
   });
 
   it("starts and kills a thousand processes with kernel memory back at its baseline", async () => {
-    const few = await cycle(20);
-    const many = await cycle(1000);
+    // The allocator grows the heap by doubling it, and garbage that the
+    // incremental collector has not swept yet takes it over one such step
+    // within the first few hundred cycles; after that it must stay put.
+    const few = await cycle(500);
+    const many = await cycle(1500);
     assert.match(many.log, /cycler: cycles done/);
-    assert.equal(many.log.match(/ended: killed by process 1/g)?.length, 1000);
+    assert.equal(many.log.match(/ended: killed by process 1/g)?.length, 1500);
     // One Wasm page of slack: the heap may round differently, but must not grow with the cycles.
     assert.ok(many.kib <= few.kib + 64, `kernel memory grew from ${few.kib} KiB to ${many.kib} KiB`);
   });
@@ -551,7 +555,8 @@ describe("loading modules through the loader interface (hosted)", function () {
       (i64.store (i32.const 637) (i64.const 0x6863746566))
       (i32.store (i32.const 642) (i32.const 1))
       (memory.copy (i32.const 646) (i32.const 0) (i32.const 32))
-      (call $expect (call $call (i32.const 900) (i32.const 600) (i32.const 78) (i32.const ${NEEDS_ANSWER})) (i32.const 0))
+      (i32.store (i32.const 678) (i32.const 0))
+      (call $expect (call $call (i32.const 900) (i32.const 600) (i32.const 82) (i32.const ${NEEDS_ANSWER})) (i32.const 0))
       (if (call $await)
         (then (call $log (i32.const ${NOTIFICATION.at.answerData}) (i32.load (i32.const ${NOTIFICATION.at.answerLength}))))
         (else (call $log $str("started"))))`, { 900: PROCESS });

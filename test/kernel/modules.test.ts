@@ -43,6 +43,6 @@ describe("boot configuration builder", () => {
     await assert.rejects(resolveConfig("\nrun nosuch\n", modules, "boot.conf"), /boot\.conf:2: no module 'nosuch'/);
     await assert.rejects(resolveConfig("run echo grant=nosuch\n", modules, "boot.conf"), /boot\.conf:1: no interface 'nosuch'/);
     await assert.rejects(resolveConfig("run echo fast=yes\n", modules, "boot.conf"), /unknown setting 'fast=yes'/);
-    await assert.rejects(resolveConfig("start echo\n", modules, "boot.conf"), /expected 'run <module>/);
+    await assert.rejects(resolveConfig("start echo\n", modules, "boot.conf"), /expected 'run\|program <module>/);
   });
 });

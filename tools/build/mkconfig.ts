@@ -1,7 +1,8 @@
 // Resolves modules/boot.conf into the kernel's boot configuration: module
 // names become the CIDs of out/modules/<name>.wasm, interface names (in
 // grant= and handles=) become the hashes of interfaces/<name>.interface
-// (see kernel/boot/config.ts).
+// (see kernel/boot/config.ts). `run` lines start at boot; `program` lines
+// only declare what process.run may start and with which grants.
 // Usage: tsx tools/build/mkconfig.ts <boot.conf> <modules dir> <output>
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -19,8 +20,7 @@ export async function resolveConfig(text: string, modulesDir: string, source: st
     const fail = (message: string): never => {
       throw new Error(`${source}:${i + 1}: ${message}`);
     };
-    // "program": available to start=<name> with these grants, not started at boot.
-    if ((words[0] !== "run" && words[0] !== "program") || words.length < 2) fail("expected 'run <module> [grant=<interface>,...] [handles=<interface>,...]' or the same with 'program'");
+    if ((words[0] !== "run" && words[0] !== "program") || words.length < 2) fail("expected 'run|program <module> [grant=<interface>,...] [handles=<interface>,...]'");
     let bytes: Buffer;
     try {
       bytes = readFileSync(join(modulesDir, `${words[1]}.wasm`));

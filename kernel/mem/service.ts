@@ -1,0 +1,18 @@
+// The "system" interface (interfaces/system.interface): how the machine's
+// memory is used. Physical figures are the frame allocator's (RAM below
+// 4 GiB it may hand out); heap figures are kernel/mem/heap.ts's.
+import * as system from "../../interfaces/as/generated/system";
+import { Message } from "../ipc/message";
+import { kernelAnswer, refuseMalformed } from "../ipc/router";
+import { Process } from "../proc/process";
+import { freeFrameCount, FRAME_SIZE, totalFrames } from "./frames";
+import { heapMappedBytes, heapUsedBytes } from "./heap";
+
+export function handleSystem(sender: Process, m: Message): void {
+  if (system.decodeMemory(m.payload) === null) {
+    refuseMalformed(sender, m, "system");
+    return;
+  }
+  const answer = system.encodeMemoryAnswer(totalFrames() * FRAME_SIZE, freeFrameCount() * FRAME_SIZE, heapUsedBytes(), heapMappedBytes());
+  kernelAnswer(sender, m, false, answer);
+}
