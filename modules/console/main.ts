@@ -34,8 +34,10 @@ let keyboardRequest: i64 = 0;
 
 function output(text: string): void {
   if (text.length == 0) return;
-  for (let at = 0; at < text.length; at += MAX_PRINT) {
-    call(kernelLog.INTERFACE, kernelLog.encodePrint(text.substring(at, at + MAX_PRINT)));
+  // A serial terminal moves down on LF but goes back to the margin only on CR.
+  const serial = text.replaceAll("\n", "\r\n");
+  for (let at = 0; at < serial.length; at += MAX_PRINT) {
+    call(kernelLog.INTERFACE, kernelLog.encodePrint(serial.substring(at, at + MAX_PRINT)));
   }
   terminal.write(text);
 }

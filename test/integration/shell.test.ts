@@ -33,6 +33,10 @@ describe("a shell session in QEMU (integration)", function () {
     const session: TypedInput[] = [
       command("ps"),
       command("run hello"),
+      command("run hello-c"),
+      command("run hello to you"),
+      command("top"),
+      { after: /top - up/, keys: ["q"] },
       command("lspci"),
       command("mem"),
       command("uptime"),
@@ -48,7 +52,8 @@ describe("a shell session in QEMU (integration)", function () {
     ];
     const machine = { ...DEFAULT_MACHINE, extra: ["-device", "e1000", "-trace", "qemu_system_shutdown_request"] };
     const r = await boot(machine, TIMEOUT, undefined, session);
-    serial = r.serial;
+    // Kernel log lines land wherever they happen to; the session is what is left.
+    serial = r.serial.replace(/\[\s*\d+\.\d+\] [^\n]*\n/g, "");
     status = r.status;
     assert.equal(r.timedOut, false, `the session ended by itself:\n${serial}`);
   });
@@ -63,8 +68,17 @@ describe("a shell session in QEMU (integration)", function () {
     for (const name of ["logger", "console", "shell", "ps2-keyboard"]) assert.match(ps, new RegExp(`\\d+\\s+${name}\\s+(run|wait)\\s+\\d+ [KM]iB\\s+\\d+\\s+bafkrei`));
   });
 
-  it("run hello prints its greeting on the console", () => {
-    assert.match(outputOf(serial, "run hello"), /Hello from Atoll!/);
+  it("runs programs in AssemblyScript and in C, with arguments, and they print on the console", () => {
+    assert.equal(outputOf(serial, "run hello"), "Hello from Atoll!\n");
+    assert.equal(outputOf(serial, "run hello-c"), "Hello from C on Atoll!\n");
+    assert.equal(outputOf(serial, "run hello to you"), "Hello from Atoll! to you\n");
+  });
+
+  it("top shows the processes live and quits on q", () => {
+    const top = outputOf(serial, "top");
+    assert.match(top, /top - up 0:00:\d\d\.\d{3}, \d+ processes, memory \d+ MiB of \d+ MiB used/);
+    assert.match(top, /PID\s+NAME\s+STATE\s+MEMORY\s+CPU/);
+    assert.match(top, /\d+\s+top\s+run\s+\d+ KiB\s+\d+\.\d%/);
   });
 
   it("lspci names the e1000 QEMU was started with", () => {

@@ -157,8 +157,10 @@ export function boot(opts: MachineOptions, timeoutMs: number, until?: RegExp, in
     timedOut = true;
     child.kill("SIGKILL");
   }, timeoutMs);
-  child.stdout.on("data", (chunk: Buffer) => {
-    serial += chunk.toString("utf8");
+  // Decoded as a stream, so a character split between two reads stays whole.
+  child.stdout.setEncoding("utf8");
+  child.stdout.on("data", (chunk: string) => {
+    serial += chunk;
     while (step < input.length && input[step].after.test(serial.slice(from))) {
       keyboard ??= new Keyboard(monitor);
       keyboard.type(input[step].keys);
