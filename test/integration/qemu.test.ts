@@ -136,7 +136,7 @@ describe("example modules in QEMU (integration)", function () {
   this.timeout(BIOS_TIMEOUT + 10_000);
 
   it("logger, echo and greeter exchange 1000 messages and log through the log interface", async () => {
-    const r = await boot(machine(["test"]), BIOS_TIMEOUT);
+    const r = await boot(machine(["test", "start=greeter"]), BIOS_TIMEOUT);
     assert.equal(r.status, STATUS_TEST_PASSED, r.serial);
     for (const name of ["logger", "echo", "greeter"]) assert.match(r.serial, new RegExp(`started process \\d+ \\(${name}\\) bafkrei`));
     assert.match(r.serial, /logger: \[pid \d+\] echo: serving/);
@@ -146,7 +146,7 @@ describe("example modules in QEMU (integration)", function () {
   });
 
   it("sleeps 200 ms ten times through the time interface within 10% by the TSC", async () => {
-    const r = await boot(machine(["test"]), BIOS_TIMEOUT);
+    const r = await boot(machine(["test", "start=clock"]), BIOS_TIMEOUT);
     assert.equal(r.status, STATUS_TEST_PASSED, r.serial);
     const slept = /clock: slept 10 x 200 ms in (\d+) ms \((\d+) per mille off\)/.exec(r.serial);
     assert.ok(slept, "the clock module's line is missing");
@@ -156,10 +156,10 @@ describe("example modules in QEMU (integration)", function () {
   });
 
   it("keeps serving while a module computes forever (fuel preemption)", async () => {
-    const r = await boot(machine(["start=spinner"]), BIOS_TIMEOUT, /^(?=[\s\S]*greetings echoed)(?=[\s\S]*clock: slept)/);
+    const r = await boot(machine(["start=spinner,greeter,clock"]), BIOS_TIMEOUT, /^(?=[\s\S]*greetings echoed)(?=[\s\S]*clock: slept)/);
     assert.equal(r.timedOut, false, r.serial);
     assert.match(r.serial, /started process \d+ \(spinner\)/);
-    assert.match(r.serial, /logger: \[pid 3\] greeter: 1000 greetings echoed/);
+    assert.match(r.serial, /logger: \[pid \d+\] greeter: 1000 greetings echoed/);
     assert.doesNotMatch(r.serial, /\(spinner\) ended/);
     assert.match(r.serial, /clock: slept 10 x 200 ms/, "sleepers wake while the spinner runs");
   });
@@ -172,21 +172,14 @@ describe("example modules in QEMU (integration)", function () {
   for (const type of ["pc", "q35"]) {
     it(`lspci names the devices QEMU was given (${type})`, async () => {
       const devices = ["-device", "e1000", "-device", "virtio-net-pci", "-device", "ahci"];
-      const r = await boot(machine(["test"], { machine: type, extra: devices }), BIOS_TIMEOUT);
+      const r = await boot(machine(["test", "start=lspci"], { machine: type, extra: devices }), BIOS_TIMEOUT);
       assert.equal(r.status, STATUS_TEST_PASSED, r.serial);
-      assert.match(r.serial, /lspci: [0-9a-f]{2}:[0-9a-f]{2}\.\d \[0200\] 8086:100e Intel Corporation 82540EM Gigabit Ethernet Controller/);
-      assert.match(r.serial, /lspci: [0-9a-f]{2}:[0-9a-f]{2}\.\d \[0200\] 1af4:1000 Red Hat, Inc\. Virtio network device/);
-      assert.match(r.serial, /lspci: [0-9a-f]{2}:[0-9a-f]{2}\.\d \[0106\] 8086:2922 Intel Corporation 82801IR\/IO\/IH \(ICH9R\/DO\/DH\) 6 port SATA Controller \[AHCI mode\]/);
+      // lspci writes to the console, which mirrors the screen on the serial port.
+      assert.match(r.serial, /^[0-9a-f]{2}:[0-9a-f]{2}\.\d \[0200\] 8086:100e Intel Corporation 82540EM Gigabit Ethernet Controller$/m);
+      assert.match(r.serial, /^[0-9a-f]{2}:[0-9a-f]{2}\.\d \[0200\] 1af4:1000 Red Hat, Inc\. Virtio network device$/m);
+      assert.match(r.serial, /^[0-9a-f]{2}:[0-9a-f]{2}\.\d \[0106\] 8086:2922 Intel Corporation 82801IR\/IO\/IH \(ICH9R\/DO\/DH\) 6 port SATA Controller \[AHCI mode\]$/m);
       const kernelCount = Number(/PCI: (\d+) functions/.exec(r.serial)![1]);
-      assert.equal(r.serial.match(/lspci: /g)?.length, kernelCount, "one lspci line per function the kernel found");
+      assert.equal(r.serial.match(/^[0-9a-f]{2}:[0-9a-f]{2}\.\d \[/gm)?.length, kernelCount, "one lspci line per function the kernel found");
     });
   }
-
-  it("keystrokes sent through QEMU's monitor reach the ps2-keyboard module as text", async () => {
-    const keys = ["h", "shift-i", "spc", "t", "h", "e", "r", "e", "1", "ret"];
-    const r = await boot(machine([]), BIOS_TIMEOUT, /typed '/, [{ after: /waiting for device interrupts/, keys }]);
-    assert.equal(r.timedOut, false, r.serial);
-    assert.match(r.serial, /ps2-keyboard: ready/);
-    assert.match(r.serial, /ps2-keyboard: typed 'hI there1'/);
-  });
 });

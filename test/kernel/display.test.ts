@@ -68,7 +68,7 @@ describe("display interface (hosted)", function () {
     assert.match(m.serial, /display: the kernel draws on the screen again \(process 1 ended\)/);
     const screen = screenText(m);
     assert.match(screen, /^\[ +\d+\.\d+\] info  display: the kernel draws/, "the screen was cleared and drawn again");
-    assert.match(screen, /process 1 \(owner\) ended: exited/);
+    assert.match(screen, /owner \(pid 1\) exited with status 0/);
     assert.doesNotMatch(screen, /drawn by the owner|owns the screen|started process/, "nothing logged while the owner held it reached the screen");
   });
 

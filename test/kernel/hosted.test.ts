@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cidOf } from "../../tools/identity.ts";
+import { resolveConfig } from "../../tools/build/mkconfig.ts";
 import { runHosted } from "../../tools/hosted/image.ts";
 
 const OUT = new URL("../../out/", import.meta.url).pathname;
@@ -11,9 +12,12 @@ const OUT = new URL("../../out/", import.meta.url).pathname;
 describe("hosted native kernel (out/hosted/atoll-hosted)", function () {
   this.timeout(60_000);
 
-  it("boots the kernel's own wasm2c output on Linux and runs the example modules", () => {
+  it("boots the kernel's own wasm2c output on Linux and runs the example modules", async () => {
     const modules = ["logger", "echo", "greeter", "clock"].map((name) => ({ name, bytes: new Uint8Array(readFileSync(`${OUT}/modules/${name}.wasm`)) }));
-    modules.push({ name: "config", bytes: new Uint8Array(readFileSync(`${OUT}/atoll.conf`)) });
+    const config = await resolveConfig(
+      "run logger grant=registry,kernel-log handles=log\nrun echo grant=registry,log handles=echo\nrun greeter grant=echo,log\nrun clock grant=time,system-time,random,log\n",
+      `${OUT}/modules`, "test.conf");
+    modules.push({ name: "config", bytes: new TextEncoder().encode(config) });
     const r = runHosted(modules, "log=info");
     assert.equal(r.status, 0, r.output);
     assert.match(r.output, /boot loader: atoll-hosted/);
@@ -84,7 +88,7 @@ describe("npx atoll run", function () {
     writeFileSync(trap, new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 7, 10, 1, 6, 95, 115, 116, 97, 114, 116, 0, 0, 10, 5, 1, 3, 0, 0, 11]));
     const trapped = atoll([trap]);
     assert.equal(trapped.status, 1);
-    assert.match(trapped.stderr, /process \d+ \(trap\) ended: trapped: unreachable/);
+    assert.match(trapped.stderr, /trap \(pid \d+\) ended: trapped: unreachable/);
     const missing = atoll([join(dir, "nope.wasm")]);
     assert.equal(missing.status, 1);
     assert.match(missing.stderr, /nope\.wasm: no such file/);

@@ -301,7 +301,7 @@ describe("program lines of the boot configuration (hosted)", function () {
     for (const mod of modules) m.memory.write(mod.at, mod.bytes);
     assert.equal(m.boot(info), "halt");
     assert.match(m.serial, /speaker: granted by its program line/);
-    assert.match(m.serial, /process 2 \(mute\) ended: exited/);
+    assert.match(m.serial, /mute \(pid 2\) exited with status 0/);
     assert.doesNotMatch(m.serial, /should not run|started process \d+ \(idle\)|boot configuration line/);
   });
 });

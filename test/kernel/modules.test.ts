@@ -4,13 +4,14 @@ import { newMachine } from "../harness/machine.ts";
 import { BootInfoBuilder } from "../../tools/hosted/multiboot2.ts";
 import { SMALL_PC } from "../harness/boots.ts";
 import { resolveConfig } from "../../tools/build/mkconfig.ts";
+import { withoutLogLines } from "../../tools/hosted/output.ts";
 
 const OUT = new URL("../../out/", import.meta.url).pathname;
 
 describe("example modules on the hosted kernel", function () {
   this.timeout(60_000);
 
-  it("run from the image's own boot configuration", async () => {
+  it("run from the image's own boot configuration: the shell on the serial console runs the examples", async () => {
     const m = await newMachine();
     const info = new BootInfoBuilder().memoryMap(SMALL_PC);
     let at = 0x1000000;
@@ -23,11 +24,20 @@ describe("example modules on the hosted kernel", function () {
       place(new Uint8Array(readFileSync(`${OUT}/modules/${file}`)), file.replace(/\.wasm$/, ""));
     }
     place(new Uint8Array(readFileSync(`${OUT}/atoll.conf`)), "config");
-    assert.equal(m.boot(info.build()), "halt");
-    assert.match(m.serial, /logger: \[pid 3\] greeter: 1000 greetings echoed/);
-    assert.match(m.serial, /logger: \[pid 4\] clock: slept 10 x 200 ms in \d+ ms/);
+    // One line each time the kernel waits with nothing else to do, as a person would type them.
+    const typed = ["run hello a\r", "run hello-c\r", "run greeter\r", "run clock\r", "ps\r", "run nosuch\r"];
+    m.readSerialInput = () => (typed.length > 0 ? Buffer.from(typed.shift()!) : null);
+    assert.equal(m.boot(info.build()), "halt", "the kernel stops when the typed input ends");
+    const session = withoutLogLines(m.serial);
+    assert.match(session, /Atoll shell\. Type help for the commands\.\natoll> /);
+    assert.match(session, /atoll> run hello a\nHello from Atoll! a\n/);
+    assert.match(session, /atoll> run hello-c\nHello from C on Atoll!\n/);
+    assert.match(m.serial, /logger: \[pid \d+\] greeter: 1000 greetings echoed/);
+    assert.match(m.serial, /logger: \[pid \d+\] clock: slept 10 x 200 ms in \d+ ms/);
+    // logger, console, echo and the shell: the keyboard driver found no i8042 and ended.
+    assert.match(session, /atoll> ps\nPID +NAME +STATE +MEMORY +FUEL +CID\n( +\d+  [a-z-]+ +(run|wait) +\d+ KiB +\d+  bafkrei\S+\n){4}atoll> /);
+    assert.match(session, /atoll> run nosuch\nerror: the boot configuration has no program called 'nosuch'\n/);
     assert.doesNotMatch(m.serial, /cannot start|trapped/);
-    assert.match(m.serial, /no runnable processes \(2 waiting\)/);
   });
 });
 

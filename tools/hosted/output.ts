@@ -74,3 +74,8 @@ export class SerialSplitter {
     }
   }
 }
+
+/** The serial output without the kernel's log lines, wherever they landed (even mid-line, after a prompt). */
+export function withoutLogLines(serial: string): string {
+  return serial.replace(/\r/g, "").replace(/\[\s*\d+\.\d+\] \w+ +[^\n]*\n/g, "");
+}
