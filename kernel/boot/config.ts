@@ -6,6 +6,8 @@
 // or, for a program that does not start at boot but may be started by name
 // (process.run, or start=<name> on the kernel command line) with those grants,
 //   program <cid> name=<name> grant=... handles=...
+// Either may end with arg=<text> settings, the program's arguments in order,
+// each percent-encoded (URI component style) so it may hold spaces.
 // A bad line is reported with its number and skipped.
 import { isHashKey } from "../ipc/hashkey";
 
@@ -13,6 +15,8 @@ export class ProgramEntry {
   grants: Set<string> = new Set();
   /** Interfaces reserved for this module: no other may register them. */
   handles: Set<string> = new Set();
+  /** The arguments a boot-time start passes. */
+  args: string[] = [];
   constructor(public cid: string, public name: string, public startsAtBoot: bool) {}
 }
 
@@ -25,13 +29,17 @@ export class BootConfig {
 function parseLine(text: string, config: BootConfig): string {
   const words = text.split(" ").filter((w: string): bool => w.length > 0);
   if (words.length == 0) return "";
-  if ((words[0] != "run" && words[0] != "program") || words.length < 2) return "expected 'run|program <cid> [name=...] [grant=...] [handles=...]'";
+  if ((words[0] != "run" && words[0] != "program") || words.length < 2) return "expected 'run|program <cid> [name=...] [grant=...] [handles=...] [arg=...]'";
   if (!words[1].startsWith("bafkrei")) return "'" + words[1] + "' is not a module CID";
   const entry = new ProgramEntry(words[1], words[1].substring(0, 16), words[0] == "run");
   for (let i = 2; i < words.length; i++) {
     const word = words[i];
     if (word.startsWith("name=") && word.length > 5) {
       entry.name = word.substring(5);
+      continue;
+    }
+    if (word.startsWith("arg=")) {
+      entry.args.push(decodeURIComponent(word.substring(4)));
       continue;
     }
     const isGrant = word.startsWith("grant=");

@@ -140,8 +140,8 @@ export function startableModules(): BootModule[] {
   return found;
 }
 
-function startLogged(name: string, cid: string, grants: Set<string>): bool {
-  const result = launch(name, cid, grants, []);
+function startLogged(name: string, cid: string, grants: Set<string>, args: string[] = []): bool {
+  const result = launch(name, cid, grants, args);
   if (result.process === null) {
     log.error("cannot start " + name + ": " + result.error);
     return false;
@@ -176,7 +176,7 @@ export function startBootPrograms(boot: BootInfo, extra: string[]): i32 {
     const entry = programs[i];
     const handles = entry.handles.values();
     for (let h = 0; h < handles.length; h++) reserve(handles[h], entry.cid);
-    if (entry.startsAtBoot && startLogged(entry.name, entry.cid, entry.grants)) started++;
+    if (entry.startsAtBoot && startLogged(entry.name, entry.cid, entry.grants, entry.args)) started++;
   }
   for (let i = 0; i < extra.length; i++) {
     const m = boot.module(extra[i]);

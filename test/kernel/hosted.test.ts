@@ -51,11 +51,15 @@ describe("npx atoll run", function () {
   let consoleHandler = "";
   before(() => (consoleHandler = `console=${fixture("serial-console")}`));
 
-  it("runs hello and hello-c, whose greetings reach the terminal through the console handler", () => {
+  it("runs hello and hello-c with arguments after --, whose greetings reach the terminal through the console module", () => {
     for (const [module, greeting] of [["hello", "Hello from Atoll!"], ["hello-c", "Hello from C on Atoll!"]]) {
-      const r = atoll(["--handler", consoleHandler, `${OUT}/modules/${module}.wasm`]);
-      assert.equal(r.status, 0, r.stderr);
-      assert.equal(r.stdout, `${greeting}\n`);
+      const plain = atoll([`${OUT}/modules/${module}.wasm`]);
+      assert.equal(plain.status, 0, plain.stderr);
+      assert.equal(plain.stdout.replace(/\r/g, ""), `${greeting}\n`);
+      const given = atoll([`${OUT}/modules/${module}.wasm`, "--", "to", "you & 100% me"]);
+      assert.equal(given.stdout.replace(/\r/g, ""), `${greeting} to you & 100% me\n`);
+      const stand = atoll(["--handler", consoleHandler, `${OUT}/modules/${module}.wasm`]);
+      assert.equal(stand.stdout, `${greeting}\n`, "a console handler named on the command line takes the place of the console module");
     }
   });
 

@@ -20,7 +20,7 @@ export async function resolveConfig(text: string, modulesDir: string, source: st
     const fail = (message: string): never => {
       throw new Error(`${source}:${i + 1}: ${message}`);
     };
-    if ((words[0] !== "run" && words[0] !== "program") || words.length < 2) fail("expected 'run|program <module> [grant=<interface>,...] [handles=<interface>,...]'");
+    if ((words[0] !== "run" && words[0] !== "program") || words.length < 2) fail("expected 'run|program <module> [grant=<interface>,...] [handles=<interface>,...] [arg=<text>...]'");
     let bytes: Buffer;
     try {
       bytes = readFileSync(join(modulesDir, `${words[1]}.wasm`));
@@ -30,6 +30,10 @@ export async function resolveConfig(text: string, modulesDir: string, source: st
     const line = [`${words[0]} ${await cidOf(bytes)} name=${words[1]}`];
     for (const setting of words.slice(2)) {
       const [key, list] = setting.split("=", 2);
+      if (key === "arg" && list !== undefined) {
+        line.push(setting);
+        continue;
+      }
       if ((key !== "grant" && key !== "handles") || list === undefined) fail(`unknown setting '${setting}'`);
       const resolved = list.split(",").map((name) => hashes.get(name) ?? fail(`no interface '${name}' in interfaces/`));
       line.push(`${key}=${resolved.join(",")}`);

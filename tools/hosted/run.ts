@@ -22,8 +22,9 @@ const HANDLER_GRANTS = ["registry", "log", "kernel-log", "hardware", "time", "sy
 /** Handlers started unless --handler names another; skipped when not built. */
 const DEFAULT_HANDLERS: Record<string, string> = { console: join(MODULES, "console.wasm") };
 
-export const RUN_USAGE = `usage: atoll run [options] <file.wasm|cid>...
-  runs the modules on the hosted kernel until the first one ends, and exits with its status
+export const RUN_USAGE = `usage: atoll run [options] <file.wasm|cid>... [-- arguments]
+  runs the modules on the hosted kernel until the first one ends, and exits with its status;
+  the words after -- are the first module's arguments
   --handler IFACE=MODULE  start MODULE (file or CID) as the handler of IFACE (default console=${DEFAULT_HANDLERS.console})
   --grant IFACE,...       also grant these to the modules (they have ${DEFAULT_GRANTS.join(", ")})
   --store DIR             the folder of modules named <cid>.wasm (default ${STORE})
@@ -39,6 +40,7 @@ interface RunOptions {
   verbose: boolean;
   node: boolean;
   targets: string[];
+  args: string[];
 }
 
 function parseHandler(text: string, handlers: Map<string, string>): string | null {
@@ -51,12 +53,16 @@ function parseHandler(text: string, handlers: Map<string, string>): string | nul
 export function parseRunOptions(argv: string[]): RunOptions | string {
   const opts: RunOptions = {
     store: STORE, grants: [...DEFAULT_GRANTS], handlers: new Map(Object.entries(DEFAULT_HANDLERS)),
-    timeoutSeconds: process.stdin.isTTY ? 0 : 60, verbose: false, node: false, targets: [],
+    timeoutSeconds: process.stdin.isTTY ? 0 : 60, verbose: false, node: false, targets: [], args: [],
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => (i + 1 < argv.length ? argv[++i] : "");
     let problem: string | null = null;
+    if (a === "--") {
+      opts.args = argv.slice(i + 1);
+      break;
+    }
     if (a === "--store") opts.store = next();
     else if (a === "--grant") opts.grants.push(...next().split(",").filter((g) => g.length > 0));
     else if (a === "--handler") problem = parseHandler(next(), opts.handlers);
@@ -102,9 +108,10 @@ async function load(target: string, store: string): Promise<BootModuleFile> {
   return { name: basename(target).replace(/\.wasm$/, ""), bytes };
 }
 
-async function configLine(m: BootModuleFile, grants: string[], handles: string[] = []): Promise<string> {
+async function configLine(m: BootModuleFile, grants: string[], handles: string[] = [], args: string[] = []): Promise<string> {
   const handled = handles.length > 0 ? ` handles=${handles.map(interfaceHash).join(",")}` : "";
-  return `run ${await cidOf(m.bytes)} name=${m.name} grant=${grants.map(interfaceHash).join(",")}${handled}`;
+  const given = args.map((a) => ` arg=${encodeURIComponent(a)}`).join("");
+  return `run ${await cidOf(m.bytes)} name=${m.name} grant=${grants.map(interfaceHash).join(",")}${handled}${given}`;
 }
 
 /** The boot modules: logger, the handlers, the targets, and the configuration that starts them. */
@@ -118,9 +125,9 @@ async function bootModules(opts: RunOptions): Promise<BootModuleFile[]> {
     lines.push(await configLine(handler, [...HANDLER_GRANTS, ...opts.grants], [iface]));
     modules.push(handler);
   }
-  for (const target of opts.targets) {
+  for (const [i, target] of opts.targets.entries()) {
     const m = await load(target, opts.store);
-    lines.push(await configLine(m, opts.grants));
+    lines.push(await configLine(m, opts.grants, [], i === 0 ? opts.args : []));
     modules.push(m);
   }
   return [...modules, { name: "config", bytes: new Uint8Array(Buffer.from(lines.join("\n") + "\n")) }];
