@@ -1,13 +1,19 @@
-// Boots the ISO headless, waits for a line on the serial console, and saves
-// what the screen shows as a PNG (QEMU's screendump, converted here).
-// Usage: tsx tools/screenshot.ts <output.png> [--uefi] [--until REGEX] [kernel command line...]
+// Boots the ISO headless, waits for a line on the serial console, types
+// shell commands if asked, and saves what the screen shows as a PNG (QEMU's
+// screendump, converted here).
+// Usage: tsx tools/screenshot.ts <output.png> [--uefi] [--until REGEX] [--type LINE]... [kernel command line...]
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { deflateSync } from "node:zlib";
-import { DEFAULT_MACHINE, qemuArgs, requireQemu } from "./qemu/launch.ts";
+import { DEFAULT_MACHINE, keysFor, qemuArgs, requireQemu } from "./qemu/launch.ts";
+
+const USAGE = "usage: screenshot.ts <output.png> [--uefi] [--until REGEX] [--type LINE]... [kernel command line...]";
+const PROMPT = /\r\natoll> $/;
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Binary PPM (P6, maxval 255) to PNG: RGB, 8 bits, no filtering. */
 export function ppmToPng(ppm: Buffer): Buffer {
@@ -45,13 +51,15 @@ function crc32(bytes: Buffer): number {
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const output = argv.shift();
-  if (!output || output.startsWith("-")) throw new Error("usage: screenshot.ts <output.png> [--uefi] [--until REGEX] [kernel command line...]");
+  if (!output || output.startsWith("-")) throw new Error(USAGE);
   const opts = { ...DEFAULT_MACHINE, cmdline: [] as string[] };
   let until = /info {2}idle/;
+  const lines: string[] = [];
   while (argv.length > 0) {
     const a = argv.shift()!;
     if (a === "--uefi") opts.uefi = true;
     else if (a === "--until") until = new RegExp(argv.shift() ?? "");
+    else if (a === "--type") lines.push(argv.shift() ?? "");
     else if (a.startsWith("-")) throw new Error(`unknown option: ${a}`);
     else opts.cmdline.push(a);
   }
@@ -61,24 +69,30 @@ async function main(): Promise<void> {
   const ppm = join(dir, "screen.ppm");
   const child = spawn("qemu-system-x86_64", [...qemuArgs(opts, "none", "stdio"), "-monitor", `unix:${monitor},server,nowait`], { stdio: ["ignore", "pipe", "inherit"] });
   let serial = "";
-  const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on("data", (d: Buffer) => {
-      serial += d.toString();
-      if (until.test(serial)) resolve();
-    });
-    child.on("close", () => reject(new Error(`QEMU ended before the serial log matched ${until}`)));
-  });
-  await new Promise<void>((resolve) => {
-    const socket = createConnection(monitor, () => socket.write(`screendump ${ppm}\n`));
-    const poll = setInterval(() => {
-      if (existsSync(ppm) && readFileSync(ppm).length > 0) {
-        clearInterval(poll);
-        socket.end();
-        resolve();
-      }
-    }, 100);
-  });
+  let ended = false;
+  const timer = setTimeout(() => child.kill("SIGKILL"), 300_000);
+  child.stdout.setEncoding("utf8");
+  child.stdout.on("data", (d: string) => (serial += d));
+  child.on("close", () => (ended = true));
+  const waitFor = async (done: () => boolean, what: string) => {
+    while (!done()) {
+      if (ended) throw new Error(`QEMU ended before ${what}`);
+      await pause(100);
+    }
+  };
+  await waitFor(() => until.test(serial), `the serial log matched ${until}`);
+  const socket = createConnection(monitor);
+  for (const line of lines) {
+    const mark = serial.length;
+    for (const key of keysFor(line + "\n")) {
+      socket.write(`sendkey ${key}\n`);
+      await pause(100);
+    }
+    await waitFor(() => PROMPT.test(serial.slice(mark)), `'${line}' finished`);
+  }
+  socket.write(`screendump ${ppm}\n`);
+  await waitFor(() => existsSync(ppm) && readFileSync(ppm).length > 0, "the screen was saved");
+  socket.end();
   await new Promise((r) => setTimeout(r, 300));
   writeFileSync(output, ppmToPng(readFileSync(ppm)));
   clearTimeout(timer);

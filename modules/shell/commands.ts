@@ -63,10 +63,10 @@ function processName(list: processInterface.ListAnswer | null, pid: u64): string
 function interfaceName(list: registry.ListAnswer, hash: StaticArray<u8>): string {
   for (let i = 0; i < list.interfaces.length; i++) {
     if (memory.compare(changetype<usize>(list.interfaces[i]), changetype<usize>(hash), 32) == 0) {
-      return list.names[i].length > 0 ? list.names[i] : hex(hash, 8) + "…";
+      return list.names[i].length > 0 ? list.names[i] : hex(hash, 8) + "...";
     }
   }
-  return hex(hash, 8) + "…";
+  return hex(hash, 8) + "...";
 }
 
 function ps(args: string[]): void {
@@ -78,7 +78,7 @@ function ps(args: string[]): void {
     const cid = list.cids[i];
     rows.push([
       list.pids[i].toString(), list.names[i], list.states[i] == 0 ? "run" : "wait", bytes(list.memory[i]),
-      list.fuel[i].toString(), long ? cid : cid.substring(0, 16) + "…",
+      list.fuel[i].toString(), long ? cid : cid.substring(0, 16) + "...",
     ]);
   }
   print(table(rows, [0, 3, 4]));
