@@ -80,24 +80,27 @@ async function main(): Promise<void> {
       await pause(100);
     }
   };
-  await waitFor(() => until.test(serial), `the serial log matched ${until}`);
-  const socket = createConnection(monitor);
-  for (const line of lines) {
-    const mark = serial.length;
-    for (const key of keysFor(line + "\n")) {
-      socket.write(`sendkey ${key}\n`);
-      await pause(100);
+  try {
+    await waitFor(() => until.test(serial), `the serial log matched ${until}`);
+    const socket = createConnection(monitor);
+    for (const line of lines) {
+      const mark = serial.length;
+      for (const key of keysFor(line + "\n")) {
+        socket.write(`sendkey ${key}\n`);
+        await pause(100);
+      }
+      await waitFor(() => PROMPT.test(serial.slice(mark)), `'${line}' finished`);
     }
-    await waitFor(() => PROMPT.test(serial.slice(mark)), `'${line}' finished`);
+    socket.write(`screendump ${ppm}\n`);
+    await waitFor(() => existsSync(ppm) && readFileSync(ppm).length > 0, "the screen was saved");
+    socket.end();
+    await pause(300);
+    writeFileSync(output, ppmToPng(readFileSync(ppm)));
+  } finally {
+    clearTimeout(timer);
+    child.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
   }
-  socket.write(`screendump ${ppm}\n`);
-  await waitFor(() => existsSync(ppm) && readFileSync(ppm).length > 0, "the screen was saved");
-  socket.end();
-  await new Promise((r) => setTimeout(r, 300));
-  writeFileSync(output, ppmToPng(readFileSync(ppm)));
-  clearTimeout(timer);
-  child.kill("SIGKILL");
-  rmSync(dir, { recursive: true, force: true });
   console.log(`wrote ${output}`);
 }
 

@@ -192,6 +192,7 @@ function showLog(args: string[]): void {
   if (payload === null) return;
   const recent = kernelLog.decodeRecentAnswer(payload);
   if (recent === null) return;
+  if (recent.lines.length == 0) println("(no " + LEVELS[level] + " lines or worse)");
   for (let i = 0; i < recent.lines.length; i++) println(recent.lines[i]);
 }
 
