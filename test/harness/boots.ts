@@ -1,5 +1,9 @@
 // Boot information for a typical small PC, as the hosted tests' baseline.
+import { readdirSync, readFileSync } from "node:fs";
+import type { Machine } from "../../tools/hosted/machine.ts";
 import { AVAILABLE, BootInfoBuilder, RESERVED, Region } from "../../tools/hosted/multiboot2.ts";
+
+const OUT = new URL("../../out/", import.meta.url).pathname;
 
 export const MiB = 1 << 20;
 export const MODULE_START = 0x800000;
@@ -26,4 +30,24 @@ export function smallPcWithoutRsdp(cmdline = ""): BootInfoBuilder {
 
 export function smallPc(cmdline = ""): BootInfoBuilder {
   return smallPcWithoutRsdp(cmdline).rsdp(2);
+}
+
+/** Puts every built module and the image's boot configuration in memory from 16 MiB, as GRUB would. */
+export function placeImageModules(m: Machine, info: BootInfoBuilder): void {
+  let at = 0x1000000;
+  const place = (bytes: Uint8Array, name: string) => {
+    m.memory.write(at, bytes);
+    info.module(at, at + bytes.length, name);
+    at += (bytes.length + 0xfff) & ~0xfff;
+  };
+  for (const file of readdirSync(`${OUT}/modules`).filter((f) => f.endsWith(".wasm")).sort()) {
+    place(new Uint8Array(readFileSync(`${OUT}/modules/${file}`)), file.replace(/\.wasm$/, ""));
+  }
+  place(new Uint8Array(readFileSync(`${OUT}/atoll.conf`)), "config");
+}
+
+/** Feeds `lines` on the serial port one at a time, each when the kernel has nothing else to do. */
+export function typeOnSerial(m: Machine, lines: string[]): void {
+  const queue = [...lines];
+  m.readSerialInput = () => (queue.length > 0 ? Buffer.from(queue.shift()!) : null);
 }

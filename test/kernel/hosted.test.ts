@@ -63,6 +63,14 @@ describe("npx atoll run", function () {
     }
   });
 
+  it("exits with the first module's own status, natively and in Node", () => {
+    const exiting = fixture("exit-status");
+    for (const node of [[], ["--node"]]) {
+      assert.equal(atoll([...node, exiting]).status, 0);
+      assert.equal(atoll([...node, exiting, "--", "abc"]).status, 3);
+    }
+  });
+
   it("gives the console what is typed on standard input, natively and in Node", () => {
     const ask = fixture("ask");
     for (const node of [[], ["--node"]]) {

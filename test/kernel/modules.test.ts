@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { newMachine } from "../harness/machine.ts";
 import { BootInfoBuilder } from "../../tools/hosted/multiboot2.ts";
-import { SMALL_PC } from "../harness/boots.ts";
+import { placeImageModules, SMALL_PC, typeOnSerial } from "../harness/boots.ts";
 import { resolveConfig } from "../../tools/build/mkconfig.ts";
 import { withoutLogLines } from "../../tools/hosted/output.ts";
 
@@ -14,19 +14,8 @@ describe("example modules on the hosted kernel", function () {
   it("run from the image's own boot configuration: the shell on the serial console runs the examples", async () => {
     const m = await newMachine();
     const info = new BootInfoBuilder().memoryMap(SMALL_PC);
-    let at = 0x1000000;
-    const place = (bytes: Uint8Array, name: string) => {
-      m.memory.write(at, bytes);
-      info.module(at, at + bytes.length, name);
-      at += (bytes.length + 0xfff) & ~0xfff;
-    };
-    for (const file of readdirSync(`${OUT}/modules`).filter((f) => f.endsWith(".wasm")).sort()) {
-      place(new Uint8Array(readFileSync(`${OUT}/modules/${file}`)), file.replace(/\.wasm$/, ""));
-    }
-    place(new Uint8Array(readFileSync(`${OUT}/atoll.conf`)), "config");
-    // One line each time the kernel waits with nothing else to do, as a person would type them.
-    const typed = ["run hello a\r", "run hello-c\r", "run greeter\r", "run clock\r", "ps\r", "run nosuch\r"];
-    m.readSerialInput = () => (typed.length > 0 ? Buffer.from(typed.shift()!) : null);
+    placeImageModules(m, info);
+    typeOnSerial(m, ["run hello a\r", "run hello-c\r", "run greeter\r", "run clock\r", "ps\r", "run nosuch\r"]);
     assert.equal(m.boot(info.build()), "halt", "the kernel stops when the typed input ends");
     const session = withoutLogLines(m.serial);
     assert.match(session, /Atoll shell\. Type help for the commands\.\natoll> /);
