@@ -144,6 +144,13 @@ void Z_hwZ_waitForInterrupt(struct Z_hw_instance_t* hw) {
   __asm__ volatile("sti; hlt; cli" ::: "memory");
 }
 
+/* Lets interrupts already pending in while the CPU is busy: the one
+   instruction after sti runs before any is taken, so the nop makes room. */
+void Z_hwZ_acceptInterrupts(struct Z_hw_instance_t* hw) {
+  (void)hw;
+  __asm__ volatile("sti; nop; cli" ::: "memory");
+}
+
 u64 Z_hwZ_imageStart(struct Z_hw_instance_t* hw) { (void)hw; return (u64)kernel_image_start; }
 u64 Z_hwZ_imageEnd(struct Z_hw_instance_t* hw) { (void)hw; return (u64)kernel_image_end; }
 u64 Z_hwZ_linearBase(struct Z_hw_instance_t* hw) { (void)hw; return (u64)kernel.w2c_memory.data; }

@@ -46,6 +46,9 @@
 @external("hw", "setInterruptAck") export declare function setInterruptAck(eoiRegister: u64, picBase: u32): void;
 /** Enables interrupts, halts until one arrives, disables them again. */
 @external("hw", "waitForInterrupt") export declare function waitForInterrupt(): void;
+// Enables interrupts for one instruction, so those pending while processes
+// keep the CPU busy reach the stubs.
+@external("hw", "acceptInterrupts") export declare function acceptInterrupts(): void;
 
 /** Physical range of the loaded kernel image (code, data, bss, boot stacks). */
 @external("hw", "imageStart") export declare function imageStart(): u64;

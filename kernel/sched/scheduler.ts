@@ -9,7 +9,7 @@ import { kernelAnswer } from "../ipc/router";
 import { apicTimerTicksPerMs, sleepMs } from "../time/apic-timer";
 import { hasSleeps, nextDeadline, takeExpired } from "../time/sleeps";
 import { delayMs, nanosSinceEntry } from "../time/tsc";
-import { waitForInterrupt } from "../arch/hw";
+import { acceptInterrupts, waitForInterrupt } from "../arch/hw";
 import { deliverIrqs, hasIrqSubscriptions } from "../hardware/irqs";
 import * as log from "../console/log";
 
@@ -56,7 +56,10 @@ export function runUntilIdle(): void {
       runTurn(runQueue.shift());
       // Sleepers and interrupts are served even while others keep the CPU busy.
       if (hasSleeps() && nextDeadline() <= nanosSinceEntry()) wakeSleepers();
-      if (hasIrqSubscriptions()) deliverIrqs();
+      if (hasIrqSubscriptions()) {
+        acceptInterrupts();
+        deliverIrqs();
+      }
     }
     if (hasSleeps()) {
       waitUntil(nextDeadline());

@@ -29,6 +29,8 @@ let terminal = new Terminal(SERIAL_COLUMNS, SERIAL_ROWS);
 const editor = new LineEditor();
 const serialInput = new SerialDecoder();
 const readers: Message[] = [];
+/** console.interrupt requests, answered at the next Control-C typed outside readLine. */
+const watchers: Message[] = [];
 const typedAhead: Key[] = [];
 let keyboardRequest: i64 = 0;
 
@@ -57,7 +59,15 @@ function startReader(): void {
   while (typedAhead.length > 0 && readers.length > 0 && readers[0] === m) input(typedAhead.shift());
 }
 
+function isInterrupt(key: Key): bool {
+  return key.text == "\x03" && watchers.length > 0 && (readers.length == 0 || !isReadLine(readers[0]));
+}
+
 function input(key: Key): void {
+  if (isInterrupt(key)) {
+    while (watchers.length > 0) watchers.shift().answer(consoleInterface.encodeInterruptAnswer());
+    return;
+  }
   if (readers.length == 0) {
     if (typedAhead.length < MAX_QUEUED_KEYS) typedAhead.push(key);
     return;
@@ -88,6 +98,9 @@ function serve(m: Message): void {
     }
   } else if (ordinal == consoleInterface.SIZE && consoleInterface.decodeSize(p) !== null) {
     m.answer(consoleInterface.encodeSizeAnswer(terminal.columns, terminal.rows));
+  } else if (ordinal == consoleInterface.INTERRUPT && consoleInterface.decodeInterrupt(p) !== null && m.needsAnswer) {
+    if (watchers.length >= MAX_READERS) m.fail("too many processes are waiting for Control-C");
+    else watchers.push(m);
   } else if (!m.needsAnswer || (consoleInterface.decodeReadLine(p) === null && consoleInterface.decodeReadKey(p) === null)) {
     if (m.needsAnswer) m.fail("malformed console message");
   } else if (readers.length >= MAX_READERS) {
@@ -98,12 +111,17 @@ function serve(m: Message): void {
   }
 }
 
+function dropSender(list: Message[], pid: u64): void {
+  for (let i = list.length - 1; i >= 0; i--) {
+    if (list[i].sender == pid) list.splice(i, 1);
+  }
+}
+
 // A reader that ended waits no more; if it was reading a line, the line is abandoned.
 function forget(pid: u64): void {
+  dropSender(watchers, pid);
   const current = readers.length > 0 ? readers[0] : null;
-  for (let i = readers.length - 1; i >= 0; i--) {
-    if (readers[i].sender == pid) readers.splice(i, 1);
-  }
+  dropSender(readers, pid);
   if (current !== null && current.sender == pid) {
     if (isReadLine(current)) output("\n");
     startReader();

@@ -1,7 +1,8 @@
 // The shell's commands. Each asks the kernel or a module over an interface
 // and prints what it got; programs it runs write to the console themselves.
-import { Answer, call } from "../../interfaces/as/atoll";
+import { Answer, call, nextEvent, request } from "../../interfaces/as/atoll";
 import { print, println } from "../../interfaces/as/console";
+import * as consoleInterface from "../../interfaces/as/generated/console";
 import * as kernelLog from "../../interfaces/as/generated/kernel-log";
 import * as power from "../../interfaces/as/generated/power";
 import * as processInterface from "../../interfaces/as/generated/process";
@@ -106,22 +107,46 @@ function start(target: string, args: string[]): u64 {
   return started === null ? 0 : started.pid;
 }
 
+// The console answers this at the next Control-C typed while a program runs; one stays asked.
+let interruptRequest: i64 = 0;
+
+function reportEnd(target: string, ended: processInterface.WaitAnswer | null): void {
+  if (ended === null) println("error: malformed wait answer");
+  else if (ended.reason.length > 0) println(target + ": " + ended.reason);
+  else if (ended.status != 0) println(target + ": exited with status " + ended.status.toString());
+}
+
+/** Waits for process `pid` to end; Control-C on the console ends it first. */
+function waitFor(pid: u64, target: string): void {
+  const waiting = request(processInterface.INTERFACE, processInterface.encodeWait(pid));
+  if (waiting < 0) return;
+  if (interruptRequest <= 0) interruptRequest = request(consoleInterface.INTERFACE, consoleInterface.encodeInterrupt());
+  let interrupted = false;
+  for (;;) {
+    const event = nextEvent(interruptRequest > 0 ? [<u64>waiting, <u64>interruptRequest] : [<u64>waiting]);
+    const answer = event.answer;
+    if (answer === null) continue;
+    if (event.answered == <u64>interruptRequest) {
+      interruptRequest = request(consoleInterface.INTERFACE, consoleInterface.encodeInterrupt());
+      interrupted = !answer.isError;
+      if (interrupted) ask(processInterface.INTERFACE, processInterface.encodeKill(pid));
+      continue;
+    }
+    if (interrupted) println("^C " + target + ": interrupted");
+    else if (answer.isError) println("error: " + answer.error);
+    else reportEnd(target, processInterface.decodeWaitAnswer(answer.payload));
+    return;
+  }
+}
+
 /** Runs a program in the foreground: waits for it and reports a status other than 0. */
 export function runProgram(target: string, args: string[]): void {
   const background = args.length > 0 && args[args.length - 1] == "&";
   if (background) args.pop();
   const pid = start(target, args);
   if (pid == 0) return;
-  if (background) {
-    println("[" + pid.toString() + "] " + target);
-    return;
-  }
-  const payload = ask(processInterface.INTERFACE, processInterface.encodeWait(pid));
-  if (payload === null) return;
-  const ended = processInterface.decodeWaitAnswer(payload);
-  if (ended === null || ended.status == 0) return;
-  if (ended.reason.length > 0) println(target + ": " + ended.reason);
-  else println(target + ": exited with status " + ended.status.toString());
+  if (background) println("[" + pid.toString() + "] " + target);
+  else waitFor(pid, target);
 }
 
 function run(args: string[]): void {
@@ -230,7 +255,7 @@ function help(args: string[]): void {
 
 COMMANDS.push(new Command("help", "help", "this list", help));
 COMMANDS.push(new Command("ps", "ps [-l]", "processes: CID, name, state, memory, fuel used (-l: whole CIDs)", ps));
-COMMANDS.push(new Command("run", "run <cid|name> [args] [&]", "run a program and wait for it (& : do not wait)", run));
+COMMANDS.push(new Command("run", "run <cid|name> [args] [&]", "run a program and wait for it (Control-C ends it; & : do not wait)", run));
 COMMANDS.push(new Command("kill", "kill <pid>", "end a process", kill));
 COMMANDS.push(new Command("interfaces", "interfaces", "every interface with its handler and hash", listInterfaces));
 COMMANDS.push(new Command("grants", "grants <pid>", "the interfaces a process may use", grants));

@@ -38,6 +38,8 @@ describe("a shell session in QEMU (integration)", function () {
       command("run hello to you"),
       command("top"),
       { after: /top - up/, keys: ["q"] },
+      command("run spinner"),
+      { after: /run spinner\r\n/, keys: ["ctrl-c"] },
       command("lspci"),
       command("mem"),
       command("uptime"),
@@ -80,6 +82,10 @@ describe("a shell session in QEMU (integration)", function () {
     assert.match(top, /top - up 0:00:\d\d\.\d{3}, \d+ processes, memory \d+ [KM]iB of \d+ MiB used/);
     assert.match(top, /PID\s+NAME\s+STATE\s+MEMORY\s+CPU/);
     assert.match(top, /\d+\s+top\s+run\s+\d+ KiB\s+\d+\.\d%/);
+  });
+
+  it("Control-C ends the program the shell waits for", () => {
+    assert.equal(outputOf(serial, "run spinner"), "^C spinner: interrupted\n");
   });
 
   it("lspci names the e1000 QEMU was started with", () => {

@@ -243,6 +243,8 @@ export class Machine {
       takeInterrupts: (out: number) => this.takeInterrupts(out),
       setInterruptAck: (eoiRegister: bigint, picBase: number) => (this.interruptAck = { eoiRegister, picBase }),
       waitForInterrupt: () => this.waitForInterrupt(),
+      // Interrupts are only ever made pending here when the kernel waits.
+      acceptInterrupts: () => undefined,
       imageStart: () => BigInt(IMAGE_START),
       imageEnd: () => BigInt(IMAGE_END),
       linearBase: () => LINEAR_BASE,
