@@ -1,6 +1,6 @@
 // Kernel log: levelled, timestamped lines on every console.
 import { Colour } from "./colour";
-import { setColour, write, writeCodePoint, writeDecimal } from "./output";
+import { setColour, startLine, write, writeCodePoint, writeDecimal } from "./output";
 import { recordLine } from "./recent";
 import { nanosSinceEntry } from "../time/tsc";
 
@@ -53,6 +53,7 @@ export function logLine(level: Level, message: string): void {
 /** Starts a line "[seconds.micros] level " for callers that write in parts. */
 export function beginLine(level: Level): void {
   const micros = nanosSinceEntry() / 1000;
+  startLine();
   setColour(COLOURS[<i32>level]);
   writeCodePoint(0x5b);
   writeDecimal(micros / 1_000_000, 5);

@@ -2,7 +2,7 @@
 // Nothing here allocates, so the panic path can use it with a broken heap.
 import { Colour } from "./colour";
 import { Screen } from "./screen";
-import { serialWriteCodePoint } from "./serial";
+import { serialStartLine, serialWriteCodePoint } from "./serial";
 
 let screen: Screen | null = null;
 /** The screen while a process owns it (display.takeOver): not drawn on. */
@@ -30,6 +30,11 @@ export function resumeScreen(): void {
 export function setColour(colour: Colour): void {
   const s = screen;
   if (s) s.foreground = colour;
+}
+
+/** Ends the serial port's current line if something (a console module's prompt) left it open. */
+export function startLine(): void {
+  serialStartLine();
 }
 
 export function writeCodePoint(c: u32): void {

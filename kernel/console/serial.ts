@@ -9,6 +9,13 @@ const TRANSMIT_EMPTY: u32 = 0x20;
 const MAX_SPINS = 100_000;
 
 let present = false;
+// Whether the last byte sent ended a line: a console module's prompt may not have.
+let atLineStart = true;
+
+/** Moves to a new line unless the last byte sent ended one, so a log line never starts mid-line. */
+export function serialStartLine(): void {
+  if (!atLineStart) serialWriteCodePoint(0x0a);
+}
 
 /** Programs 115200 baud 8N1 with FIFOs, after checking a UART answers. */
 export function initSerial(): void {
@@ -30,6 +37,7 @@ export function serialWriteByte(byte: u32): void {
     if (inb(LINE_STATUS) & TRANSMIT_EMPTY) break;
   }
   outb(COM1, byte);
+  atLineStart = byte == 0x0a;
 }
 
 /** Writes one Unicode code point as UTF-8, turning "\n" into CR LF. */

@@ -17,11 +17,14 @@ function command(text: string): TypedInput {
   return { after: PROMPT, keys: keysFor(text + "\n") };
 }
 
-/** The output of the command typed at `prompt`: what comes after its echo up to the next prompt. */
+/**
+ * The output of the command typed at a prompt: what comes after its echo up
+ * to the next prompt. A kernel log line may have broken the prompt's line.
+ */
 function outputOf(serial: string, line: string): string {
-  const start = serial.indexOf("atoll> " + line + "\n");
-  assert.ok(start >= 0, `the command '${line}' was echoed:\n${serial}`);
-  const from = start + line.length + 8;
+  const echo = new RegExp(`atoll> \n?${line.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\n`).exec(serial);
+  assert.ok(echo, `the command '${line}' was echoed:\n${serial}`);
+  const from = echo.index + echo[0].length;
   return serial.slice(from, serial.indexOf("atoll> ", from));
 }
 
