@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { newMachine } from "../harness/machine.ts";
 import { BootInfoBuilder } from "../../tools/hosted/multiboot2.ts";
 import { placeImageModules, SMALL_PC, typeOnSerial } from "../harness/boots.ts";
+import { cidOf } from "../../tools/identity.ts";
 import { resolveConfig } from "../../tools/build/mkconfig.ts";
 import { withoutLogLines } from "../../tools/hosted/output.ts";
 
@@ -15,7 +16,10 @@ describe("example modules on the hosted kernel", function () {
     const m = await newMachine();
     const info = new BootInfoBuilder().memoryMap(SMALL_PC);
     placeImageModules(m, info);
-    typeOnSerial(m, ["run hello a\r", "run hello-c\r", "run greeter\r", "run clock\r", "ps\r", "run nosuch\r"]);
+    const hello = await cidOf(new Uint8Array(readFileSync(`${OUT}/modules/hello.wasm`)));
+    const unknown = await cidOf(new TextEncoder().encode("no module has these bytes"));
+    typeOnSerial(m, ["run hello a\r", "run hello-c\r", "run greeter\r", "run clock\r", "ps\r", "run nosuch\r",
+      `run ${hello}\r`, `run ${unknown}\r`, "run bafkreinotacid\r"]);
     assert.equal(m.boot(info.build()), "halt", "the kernel stops when the typed input ends");
     const session = withoutLogLines(m.serial);
     assert.match(session, /Atoll shell\. Type help for the commands\.\natoll> /);
@@ -27,6 +31,9 @@ describe("example modules on the hosted kernel", function () {
     // logger, console, echo and the shell: the keyboard driver found no i8042 and ended.
     assert.match(session, /atoll> ps\nPID +NAME +STATE +MEMORY +FUEL +CID\n( +\d+  [a-z-]+ +(run|wait) +\d+ KiB +\d+  bafkrei\S+\n){4}atoll> /);
     assert.match(session, /atoll> run nosuch\nerror: the boot configuration has no program called 'nosuch'\n/);
+    assert.match(session, new RegExp(`atoll> run ${hello}\nHello from Atoll!\n`), "a boot module runs by CID too");
+    assert.match(session, new RegExp(`atoll> run ${unknown}\nerror: .*\n`));
+    assert.match(session, /atoll> run bafkreinotacid\nrun: 'bafkreinotacid' is not a module CID\n/);
     assert.doesNotMatch(m.serial, /cannot start|trapped/);
   });
 });
