@@ -210,7 +210,7 @@ describe("registry.list, kernel-log and system (hosted)", function () {
     const warnings = r[3].as("kernel-log", "recent") as { levels: number[]; lines: string[] };
     assert.ok(warnings.levels.every((l) => l >= 2));
     assert.equal(warnings.lines.at(-1), "kl: beta");
-    assert.match(serial, /\n<raw text>\[/, "printed as is, before the next line's timestamp");
+    assert.match(serial, /\n<raw text>\r?\n\[/, "printed as is; the next log line starts on a line of its own");
     assert.equal(r[5].reason, "print takes at most 16384 bytes a message");
     assert.equal(r[6].reason, "malformed kernel-log message");
   });
