@@ -68,20 +68,21 @@ export class Sha256 {
     for (let i = 0; i < 8; i++) store<u32>(out + i * 4, bswap<u32>(this.state[i]));
   }
 
+  // The indices are loop counters within 0..63, so the bounds checks go.
   private compress(): void {
     const block = changetype<usize>(this.block);
-    for (let t = 0; t < 16; t++) schedule[t] = bswap<u32>(load<u32>(block + t * 4));
+    for (let t = 0; t < 16; t++) unchecked((schedule[t] = bswap<u32>(load<u32>(block + t * 4))));
     for (let t = 16; t < 64; t++) {
-      const w15 = schedule[t - 15];
-      const w2 = schedule[t - 2];
+      const w15 = unchecked(schedule[t - 15]);
+      const w2 = unchecked(schedule[t - 2]);
       const s0 = rotr<u32>(w15, 7) ^ rotr<u32>(w15, 18) ^ (w15 >>> 3);
       const s1 = rotr<u32>(w2, 17) ^ rotr<u32>(w2, 19) ^ (w2 >>> 10);
-      schedule[t] = schedule[t - 16] + s0 + schedule[t - 7] + s1;
+      unchecked((schedule[t] = unchecked(schedule[t - 16]) + s0 + unchecked(schedule[t - 7]) + s1));
     }
     const s = this.state;
     let a = s[0], b = s[1], c = s[2], d = s[3], e = s[4], f = s[5], g = s[6], h = s[7];
     for (let t = 0; t < 64; t++) {
-      const t1 = h + (rotr<u32>(e, 6) ^ rotr<u32>(e, 11) ^ rotr<u32>(e, 25)) + ((e & f) ^ (~e & g)) + K[t] + schedule[t];
+      const t1 = h + (rotr<u32>(e, 6) ^ rotr<u32>(e, 11) ^ rotr<u32>(e, 25)) + ((e & f) ^ (~e & g)) + unchecked(K[t]) + unchecked(schedule[t]);
       const t2 = (rotr<u32>(a, 2) ^ rotr<u32>(a, 13) ^ rotr<u32>(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
       h = g;
       g = f;
