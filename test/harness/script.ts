@@ -13,6 +13,8 @@ export interface Step {
   raw?: Uint8Array;
   /** Send without asking for an answer (process.exit). */
   noAnswer?: boolean;
+  /** Let the message wait for a handler to register (a module's interface). */
+  allowDelay?: boolean;
 }
 
 const HASHES_AT = 2048;
@@ -63,7 +65,8 @@ export function scriptProgram(steps: Step[], after = ""): Uint8Array {
     const payload = step.raw ?? encodeMessage(step.iface, step.message, step.values ?? []);
     hashes[HASHES_AT + 32 * i] = interfaceHash(step.iface);
     hashes[at] = Buffer.from(payload).toString("hex");
-    const send = `(call $expect (call $call (i32.const ${HASHES_AT + 32 * i}) (i32.const ${at}) (i32.const ${payload.length}) (i32.const ${step.noAnswer ? 0 : 1})) (i32.const 0))`;
+    const flags = (step.noAnswer ? 0 : 1) | (step.allowDelay ? 2 : 0);
+    const send = `(call $expect (call $call (i32.const ${HASHES_AT + 32 * i}) (i32.const ${at}) (i32.const ${payload.length}) (i32.const ${flags})) (i32.const 0))`;
     at += payload.length + 16;
     return step.noAnswer ? send : `${send}\n(call $report (call $awaitLarge))`;
   });

@@ -3,7 +3,11 @@
 // the session is drawn on the screen the kernel handed over, in VGA text
 // memory or in framebuffer pixels.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { newMachine, Machine } from "../harness/machine.ts";
+import { runPrograms } from "../harness/programs.ts";
+import { replies, scriptProgram } from "../harness/script.ts";
+import { interfaceHash } from "../../tools/hosted/programs.ts";
 import { placeImageModules, smallPc, smallPcWithoutRsdp, typeOnSerial } from "../harness/boots.ts";
 import type { BootInfoBuilder } from "../../tools/hosted/multiboot2.ts";
 
@@ -57,6 +61,8 @@ function inkRows(m: Machine): string[] {
 }
 
 const ink = (text: string) => text.replace(/\S/g, "#");
+const OUT = new URL("../../out/", import.meta.url).pathname;
+const CONSOLE_GRANTS = ["registry", "display", "hardware", "kernel-log", "keyboard", "log"].map(interfaceHash);
 
 describe("the console module (hosted)", function () {
   this.timeout(120_000);
@@ -81,5 +87,30 @@ describe("the console module (hosted)", function () {
     assert.equal(rows[prompt + 1], ink("hi there"));
     // The cursor: a lit cell after the next prompt.
     assert.equal(rows[prompt + 2], ink("atoll>") + " #");
+  });
+
+  it("answers writes and size, and refuses malformed messages with the reason", async () => {
+    const client = scriptProgram([
+      { iface: "console", message: "write", values: ["from a script\n"], allowDelay: true },
+      { iface: "console", message: "size" },
+      { iface: "console", message: "write", raw: new Uint8Array([0]) },
+      { iface: "console", message: "readLine", raw: new Uint8Array([1, 200, 0, 0, 0]) },
+      { iface: "console", message: "size", raw: new Uint8Array([0xff]) },
+    ]);
+    const m = await newMachine();
+    // The console waits for serial input that never comes: the run ends there.
+    m.readSerialInput = () => null;
+    const consoleModule = new Uint8Array(readFileSync(`${OUT}/modules/console.wasm`));
+    assert.equal(await runPrograms(m, [
+      { name: "console", bytes: consoleModule, grants: CONSOLE_GRANTS },
+      { name: "client", bytes: client, grants: [interfaceHash("console"), interfaceHash("kernel-log")] },
+    ]), "halt");
+    const [written, size, noText, badPrompt, unknown] = replies(m.serial, "client");
+    assert.equal(written.error, false);
+    assert.match(m.serial, /from a script\r\n/, "written text reaches the serial port");
+    assert.deepEqual(size.as("console", "size"), { columns: 80, rows: 25 });
+    assert.equal(noText.reason, "malformed console write");
+    assert.equal(badPrompt.reason, "malformed console message");
+    assert.equal(unknown.reason, "malformed console message");
   });
 });
