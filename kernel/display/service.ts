@@ -3,12 +3,12 @@
 // console writes only to the serial port, and the screen's memory counts
 // as that process's claim for hardware.memoryRead/memoryWrite; when the
 // owner ends the kernel draws again on a cleared screen.
+import * as display from "../../interfaces/as/generated/display";
 import { FramebufferInfo, FramebufferType } from "../boot/multiboot2";
 import * as log from "../console/log";
 import { lendScreen, resumeScreen } from "../console/output";
 import { bootDisplay } from "../console/setup";
 import { claimMemoryFor } from "../hardware/service";
-import { DISPLAY_INFO, DISPLAY_TAKE_OVER } from "../ipc/interfaces.generated";
 import { Message } from "../ipc/message";
 import { kernelAnswer, kernelRefuse } from "../ipc/router";
 import { Process } from "../proc/process";
@@ -16,8 +16,6 @@ import { Process } from "../proc/process";
 const KIND_NONE: u8 = 0;
 const KIND_VGA_TEXT: u8 = 1;
 const KIND_FRAMEBUFFER: u8 = 2;
-/** kind u8, physical u64, width, height, pitch u32, bitsPerPixel and six colour bytes. */
-const INFO_BYTES = 28;
 
 let owner: Process | null = null;
 
@@ -27,18 +25,12 @@ function kindOf(fb: FramebufferInfo | null): u8 {
 }
 
 function infoAnswer(): Uint8Array {
-  const answer = new Uint8Array(INFO_BYTES);
   const fb = bootDisplay;
-  answer[0] = kindOf(fb);
-  if (fb === null) return answer;
-  const at = answer.dataStart;
-  store<u64>(at + 1, fb.address);
-  store<u32>(at + 9, fb.width);
-  store<u32>(at + 13, fb.height);
-  store<u32>(at + 17, fb.pitch);
-  const bytes: StaticArray<u32> = [fb.bitsPerPixel, fb.redShift, fb.redBits, fb.greenShift, fb.greenBits, fb.blueShift, fb.blueBits];
-  for (let i = 0; i < bytes.length; i++) answer[21 + i] = <u8>bytes[i];
-  return answer;
+  if (fb === null) return display.encodeInfoAnswer(KIND_NONE, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  return display.encodeInfoAnswer(
+    kindOf(fb), fb.address, fb.width, fb.height, fb.pitch, <u8>fb.bitsPerPixel,
+    <u8>fb.redShift, <u8>fb.redBits, <u8>fb.greenShift, <u8>fb.greenBits, <u8>fb.blueShift, <u8>fb.blueBits,
+  );
 }
 
 function takeOver(sender: Process, m: Message): void {
@@ -62,8 +54,8 @@ function takeOver(sender: Process, m: Message): void {
 
 export function handleDisplay(sender: Process, m: Message): void {
   const p = m.payload;
-  if (p.length == 1 && p[0] == DISPLAY_INFO) kernelAnswer(sender, m, false, infoAnswer());
-  else if (p.length == 1 && p[0] == DISPLAY_TAKE_OVER) takeOver(sender, m);
+  if (display.decodeInfo(p) !== null) kernelAnswer(sender, m, false, infoAnswer());
+  else if (display.decodeTakeOver(p) !== null) takeOver(sender, m);
   else kernelRefuse(sender, m, "malformed display message");
 }
 
