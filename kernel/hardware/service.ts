@@ -2,13 +2,13 @@
 // DMA buffers, for driver modules. A driver claims each range first; one
 // process at a time holds a range, and its claims and buffers are given
 // back when it ends.
-import { inb, inl, inw, outb, outl, outw, peek16, peek32, peek64, peek8, physFill, physRead, physWrite, poke16, poke32, poke64, poke8 } from "../arch/hw";
+import { inb, inl, inw, outb, outl, outw, peek16, peek32, peek64, peek8, physFill, physMove, physRead, physWrite, poke16, poke32, poke64, poke8 } from "../arch/hw";
 import { setIsaIrqMasked } from "../arch/interrupts";
 import { Message } from "../ipc/message";
 import { kernelAnswer, kernelRefuse } from "../ipc/router";
 import {
   HARDWARE_ALLOCATE_DMA, HARDWARE_CLAIM_MEMORY, HARDWARE_CLAIM_PORTS, HARDWARE_FREE_DMA, HARDWARE_MEMORY_READ,
-  HARDWARE_MEMORY_WRITE, HARDWARE_PORT_READ, HARDWARE_PORT_WRITE, HARDWARE_SUBSCRIBE_IRQ,
+  HARDWARE_MEMORY_COPY, HARDWARE_MEMORY_WRITE, HARDWARE_PORT_READ, HARDWARE_PORT_WRITE, HARDWARE_SUBSCRIBE_IRQ,
 } from "../ipc/interfaces.generated";
 import { subscribe, subscriptionFor, unsubscribeProcess } from "./irqs";
 import { allocFrames, FRAME_SIZE, freeFrames, MAX_PHYSICAL, overlapsRam } from "../mem/frames";
@@ -143,9 +143,18 @@ function writeRegister(physical: u64, from: usize, length: u32): void {
   else poke64(physical, load<u64>(from));
 }
 
+// A range that wraps past the top of the address space is held by no one.
+function holdsRange(sender: Process, start: u64, length: u64): bool {
+  return start + length >= start && holds(memoryClaims, sender.pid, start, start + length);
+}
+
+function refuseUnclaimed(sender: Process, m: Message, physical: u64, length: u64): void {
+  kernelRefuse(sender, m, "memory 0x" + physical.toString(16) + " (" + length.toString() + " bytes) is not claimed by this process");
+}
+
 function memoryRead(sender: Process, m: Message, physical: u64, length: u32): void {
-  if (length > MAX_TRANSFER || !holds(memoryClaims, sender.pid, physical, physical + length)) {
-    kernelRefuse(sender, m, "memory 0x" + physical.toString(16) + " (" + length.toString() + " bytes) is not claimed by this process");
+  if (length > MAX_TRANSFER || !holdsRange(sender, physical, length)) {
+    refuseUnclaimed(sender, m, physical, length);
     return;
   }
   const answer = new Uint8Array(4 + <i32>length);
@@ -156,13 +165,22 @@ function memoryRead(sender: Process, m: Message, physical: u64, length: u32): vo
 }
 
 function memoryWrite(sender: Process, m: Message, physical: u64, data: usize, length: u32): void {
-  if (!holds(memoryClaims, sender.pid, physical, physical + length)) {
-    kernelRefuse(sender, m, "memory 0x" + physical.toString(16) + " (" + length.toString() + " bytes) is not claimed by this process");
+  if (!holdsRange(sender, physical, length)) {
+    refuseUnclaimed(sender, m, physical, length);
     return;
   }
   if (isRegisterAccess(physical, length)) writeRegister(physical, data, length);
   else physWrite(physical, data, length);
   kernelAnswer(sender, m, false, EMPTY);
+}
+
+function memoryCopy(sender: Process, m: Message, to: u64, from: u64, length: u64): void {
+  if (!holdsRange(sender, from, length)) refuseUnclaimed(sender, m, from, length);
+  else if (!holdsRange(sender, to, length)) refuseUnclaimed(sender, m, to, length);
+  else {
+    physMove(to, from, length);
+    kernelAnswer(sender, m, false, EMPTY);
+  }
 }
 
 function subscribeIrq(sender: Process, m: Message, irq: u32): void {
@@ -202,6 +220,7 @@ export function handleHardware(sender: Process, m: Message): void {
   else if (ordinal == HARDWARE_MEMORY_READ && n == 13) memoryRead(sender, m, load<u64>(at + 1), load<u32>(at + 9));
   else if (ordinal == HARDWARE_SUBSCRIBE_IRQ && n == 5) subscribeIrq(sender, m, load<u32>(at + 1));
   else if (ordinal == HARDWARE_MEMORY_WRITE && n >= 13 && <u64>load<u32>(at + 9) + 13 == <u64>n) memoryWrite(sender, m, load<u64>(at + 1), at + 13, load<u32>(at + 9));
+  else if (ordinal == HARDWARE_MEMORY_COPY && n == 25) memoryCopy(sender, m, load<u64>(at + 1), load<u64>(at + 9), load<u64>(at + 17));
   else kernelRefuse(sender, m, "malformed hardware message");
 }
 

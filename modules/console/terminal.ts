@@ -1,8 +1,9 @@
 // The screen's contents as a grid of cells, written to like a small
 // terminal: text wraps and scrolls, and a few ANSI escapes (ESC[2J clear,
 // ESC[H / ESC[<r>;<c>H move, ESC[K erase to the end of the line, ESC[<n>C/D
-// forward/back, ESC[<n>m colours) are understood. Rows that changed are
-// remembered so the display redraws only those.
+// forward/back, ESC[<n>m colours) are understood. Rows that changed, and
+// how far the contents scrolled, are remembered so the display moves what
+// it already shows and redraws only the rest.
 
 const ESC: i32 = 0x1b;
 const DEFAULT_FOREGROUND: u8 = 7;
@@ -23,6 +24,8 @@ export class Terminal {
   dirty: StaticArray<bool>;
   column: u32 = 0;
   row: u32 = 0;
+  /** Lines scrolled since the display last looked (takeScrolled). */
+  private scrolled: u32 = 0;
   private colour: u8 = (DEFAULT_BACKGROUND << 4) | DEFAULT_FOREGROUND;
   private parse: Parse = Parse.Text;
   private parameters: string = "";
@@ -46,6 +49,14 @@ export class Terminal {
     for (let r: u32 = 0; r < this.rows; r++) this.eraseRow(r, 0);
     this.column = 0;
     this.row = 0;
+    this.scrolled = 0;
+  }
+
+  /** How many lines the contents moved up since the last call; every row is dirty when it is all of them. */
+  takeScrolled(): u32 {
+    const lines = this.scrolled;
+    this.scrolled = 0;
+    return lines;
   }
 
   private put(c: i32): void {
@@ -91,7 +102,9 @@ export class Terminal {
       this.chars[i] = this.chars[i + columns];
       this.colours[i] = this.colours[i + columns];
     }
-    for (let r: u32 = 0; r < this.rows; r++) this.dirty[r] = true;
+    // A row's dirt moves up with it; the display moves the rows it drew.
+    for (let r: u32 = 0; r + 1 < this.rows; r++) this.dirty[r] = this.dirty[r + 1];
+    if (++this.scrolled >= this.rows) for (let r: u32 = 0; r < this.rows; r++) this.dirty[r] = true;
     this.eraseRow(this.rows - 1, 0);
   }
 
