@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { newMachine, Machine } from "../harness/machine.ts";
 import { BootProgram, runPrograms } from "../harness/programs.ts";
 import { interfaceHash, NOTIFICATION, program } from "../../tools/hosted/programs.ts";
+import { replies, scriptProgram } from "../harness/script.ts";
 import type { BootInfoBuilder } from "../../tools/hosted/multiboot2.ts";
 
 const DISPLAY = interfaceHash("display");
@@ -121,5 +122,27 @@ describe("display interface (hosted)", function () {
       ${TAKE_OVER} ${ask(64, 510, 1, 1)} ${logAnswer}`);
     const m = await boot([{ name: "owner", bytes: owner, grants: [DISPLAY, KERNEL_LOG] }], (b) => b.efi64());
     assert.match(m.serial, /owner: there is no screen to take over/);
+  });
+
+  it("copies within the owner's screen memory, overlapping or not, and refuses ranges it does not hold", async () => {
+    const vga = BigInt(VGA);
+    const script = scriptProgram([
+      { iface: "display", message: "takeOver" },
+      { iface: "hardware", message: "memoryWrite", values: [vga, new TextEncoder().encode("abcdefgh")] },
+      { iface: "hardware", message: "memoryCopy", values: [vga + 160n, vga, 8n] },
+      { iface: "hardware", message: "memoryCopy", values: [vga + 2n, vga, 8n] },
+      { iface: "hardware", message: "memoryRead", values: [vga, 10] },
+      { iface: "hardware", message: "memoryRead", values: [vga + 160n, 8] },
+      { iface: "hardware", message: "memoryCopy", values: [0x100000n, vga, 8n] },
+      { iface: "hardware", message: "memoryCopy", values: [vga, 0xffffffffffffff00n, 0x200n] },
+    ]);
+    const m = await boot([{ name: "owner", bytes: script, grants: [DISPLAY, HARDWARE, KERNEL_LOG] }]);
+    const r = replies(m.serial, "owner");
+    assert.deepEqual(r.slice(0, 4).map((reply) => reply.error), [false, false, false, false]);
+    const text = (reply: (typeof r)[number]) => new TextDecoder().decode(reply.as("hardware", "memoryRead").data as Uint8Array);
+    assert.equal(text(r[4]), "ababcdefgh", "an overlapping copy moves the bytes as they were");
+    assert.equal(text(r[5]), "abcdefgh");
+    assert.equal(r[6].reason, "memory 0x100000 (8 bytes) is not claimed by this process");
+    assert.equal(r[7].reason, "memory 0xffffffffffffff00 (512 bytes) is not claimed by this process");
   });
 });
