@@ -15,6 +15,7 @@ import { setupScreen } from "./console/setup";
 import { freeFrameCount, ignoredBytes, initFrames, Reservation, totalFrames, FRAME_SIZE } from "./mem/frames";
 import { backRange } from "./mem/paging";
 import { cidOfPhysical } from "./identity/cid";
+import { heapMappedBytes, heapUsedBytes } from "./mem/heap";
 import { startBootPrograms } from "./proc/launch";
 import { allProcesses } from "./proc/table";
 import { runUntilIdle, setWaitForDevices } from "./sched/scheduler";
@@ -65,7 +66,12 @@ export function kmain(magic: u32, bootInfo: u64, entryTsc: u64): void {
   const extra = cmdline.get("start");
   if (startBootPrograms(boot, extra.length > 0 ? extra.split(",") : []) > 0) {
     runUntilIdle();
-    log.info("no runnable processes (" + allProcesses().length.toString() + " waiting); kernel memory " + (memory.size() * 64).toString() + " KiB");
+    // A full collection first, so "in use" counts what is live, not garbage not yet swept.
+    __collect();
+    log.info(
+      "no runnable processes (" + allProcesses().length.toString() + " waiting); kernel memory " + (heapMappedBytes() >> 10).toString() +
+        " KiB, " + (heapUsedBytes() >> 10).toString() + " KiB in use",
+    );
   }
   afterReady(cmdline);
 }
