@@ -4,11 +4,10 @@
 // Usage: tsx tools/screenshot.ts <output.png> [--uefi] [--until REGEX] [--type LINE]... [kernel command line...]
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { deflateSync } from "node:zlib";
-import { DEFAULT_MACHINE, keysFor, qemuArgs, requireQemu } from "./qemu/launch.ts";
+import { DEFAULT_MACHINE, keysFor, Monitor, qemuArgs, requireQemu } from "./qemu/launch.ts";
 
 const USAGE = "usage: screenshot.ts <output.png> [--uefi] [--until REGEX] [--type LINE]... [kernel command line...]";
 const PROMPT = /\r\natoll> $/;
@@ -82,18 +81,15 @@ async function main(): Promise<void> {
   };
   try {
     await waitFor(() => until.test(serial), `the serial log matched ${until}`);
-    const socket = createConnection(monitor);
+    const connection = new Monitor(monitor);
     for (const line of lines) {
       const mark = serial.length;
-      for (const key of keysFor(line + "\n")) {
-        socket.write(`sendkey ${key}\n`);
-        await pause(100);
-      }
+      connection.type(keysFor(line + "\n"));
       await waitFor(() => PROMPT.test(serial.slice(mark)), `'${line}' finished`);
     }
-    socket.write(`screendump ${ppm}\n`);
+    connection.send(`screendump ${ppm}`);
     await waitFor(() => existsSync(ppm) && readFileSync(ppm).length > 0, "the screen was saved");
-    socket.end();
+    connection.close();
     await pause(300);
     writeFileSync(output, ppmToPng(readFileSync(ppm)));
   } finally {

@@ -1,13 +1,15 @@
 // Boot information for a typical small PC, as the hosted tests' baseline.
 import { readdirSync, readFileSync } from "node:fs";
 import type { Machine } from "../../tools/hosted/machine.ts";
-import { AVAILABLE, BootInfoBuilder, RESERVED, Region } from "../../tools/hosted/multiboot2.ts";
+import { AVAILABLE, BootInfoBuilder, ModuleLayout, RESERVED, Region } from "../../tools/hosted/multiboot2.ts";
 
 const OUT = new URL("../../out/", import.meta.url).pathname;
 
 export const MiB = 1 << 20;
 export const MODULE_START = 0x800000;
 export const MODULE_END = 0x800000 + 3000;
+/** Where the tests' boot modules go, clear of the kernel image and the symbols. */
+export const MODULES_AT = 0x1000000;
 
 /** 32 MiB of RAM with the usual holes below 1 MiB and a firmware area up top. */
 export const SMALL_PC: Region[] = [
@@ -32,18 +34,26 @@ export function smallPc(cmdline = ""): BootInfoBuilder {
   return smallPcWithoutRsdp(cmdline).rsdp(2);
 }
 
-/** Puts every built module and the image's boot configuration in memory from 16 MiB, as GRUB would. */
+/** Puts every built module and the image's boot configuration in memory, as GRUB would. */
 export function placeImageModules(m: Machine, info: BootInfoBuilder): void {
-  let at = 0x1000000;
-  const place = (bytes: Uint8Array, name: string) => {
-    m.memory.write(at, bytes);
-    info.module(at, at + bytes.length, name);
-    at += (bytes.length + 0xfff) & ~0xfff;
-  };
+  const layout = new ModuleLayout(info, MODULES_AT);
   for (const file of readdirSync(`${OUT}/modules`).filter((f) => f.endsWith(".wasm")).sort()) {
-    place(new Uint8Array(readFileSync(`${OUT}/modules/${file}`)), file.replace(/\.wasm$/, ""));
+    layout.place(new Uint8Array(readFileSync(`${OUT}/modules/${file}`)), file.replace(/\.wasm$/, ""));
   }
-  place(new Uint8Array(readFileSync(`${OUT}/atoll.conf`)), "config");
+  layout.place(new Uint8Array(readFileSync(`${OUT}/atoll.conf`)), "config");
+  for (const mod of layout.placed) m.memory.write(mod.address, mod.bytes);
+}
+
+/** The VGA text screen at 0xb8000 (80 x 25), row by row without trailing spaces. */
+export function vgaRows(m: Machine): string[] {
+  const cells = m.memory.read(0xb8000, 80 * 25 * 2);
+  const rows: string[] = [];
+  for (let r = 0; r < 25; r++) {
+    let row = "";
+    for (let c = 0; c < 80; c++) row += String.fromCharCode(cells[(r * 80 + c) * 2]);
+    rows.push(row.trimEnd());
+  }
+  return rows;
 }
 
 /** Feeds `lines` on the serial port one at a time, each when the kernel has nothing else to do. */

@@ -1,8 +1,8 @@
 // Boot information that carries test programs and a boot configuration
 // naming them by CID, for the hosted kernel tests.
 import { cidOf } from "../../tools/identity.ts";
-import { BootInfoBuilder } from "../../tools/hosted/multiboot2.ts";
-import { SMALL_PC } from "./boots.ts";
+import { BootInfoBuilder, ModuleLayout, Placed } from "../../tools/hosted/multiboot2.ts";
+import { MODULES_AT, SMALL_PC } from "./boots.ts";
 import type { Machine } from "./machine.ts";
 
 export interface BootProgram {
@@ -24,30 +24,24 @@ export async function bootWithPrograms(
   extraConfig = "",
   cmdline = "",
   extraTags: (b: BootInfoBuilder) => void = () => undefined,
-): Promise<{ info: Uint8Array; modules: { at: number; bytes: Uint8Array }[] }> {
+): Promise<{ info: Uint8Array; modules: Placed[] }> {
   const info = new BootInfoBuilder().commandLine(cmdline).memoryMap(SMALL_PC);
   extraTags(info);
-  const modules: { at: number; bytes: Uint8Array }[] = [];
-  let at = 0x1000000;
-  const place = (bytes: Uint8Array, name: string) => {
-    modules.push({ at, bytes });
-    info.module(at, at + bytes.length, name);
-    at += (bytes.length + 0xfff) & ~0xfff;
-  };
+  const layout = new ModuleLayout(info, MODULES_AT);
   const lines: string[] = [];
   for (const p of programs) {
-    place(p.bytes, p.name);
+    layout.place(p.bytes, p.name);
     if (p.notStarted) continue;
     const grants = p.grants.length > 0 ? ` grant=${p.grants.join(",")}` : "";
     lines.push(`run ${p.cidOverride ?? (await cidOf(p.bytes))} name=${p.name}${grants}`);
   }
-  place(new Uint8Array(Buffer.from(lines.join("\n") + "\n" + extraConfig)), "config");
-  return { info: info.build(), modules };
+  layout.place(new Uint8Array(Buffer.from(lines.join("\n") + "\n" + extraConfig)), "config");
+  return { info: info.build(), modules: layout.placed };
 }
 
 /** Boots `m` with `programs` (see bootWithPrograms) and returns how the run ended. */
 export async function runPrograms(m: Machine, programs: BootProgram[], cmdline = "", extraTags: (b: BootInfoBuilder) => void = () => undefined): Promise<"halt" | number> {
   const { info, modules } = await bootWithPrograms(programs, "", cmdline, extraTags);
-  for (const mod of modules) m.memory.write(mod.at, mod.bytes);
+  for (const mod of modules) m.memory.write(mod.address, mod.bytes);
   return m.boot(info);
 }

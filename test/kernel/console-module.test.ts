@@ -8,10 +8,9 @@ import { newMachine, Machine } from "../harness/machine.ts";
 import { runPrograms } from "../harness/programs.ts";
 import { replies, scriptProgram } from "../harness/script.ts";
 import { interfaceHash } from "../../tools/hosted/programs.ts";
-import { placeImageModules, smallPc, smallPcWithoutRsdp, typeOnSerial } from "../harness/boots.ts";
+import { placeImageModules, smallPc, smallPcWithoutRsdp, typeOnSerial, vgaRows } from "../harness/boots.ts";
 import type { BootInfoBuilder } from "../../tools/hosted/multiboot2.ts";
 
-const VGA = 0xb8000;
 const FRAMEBUFFER = 0xfd000000;
 const WIDTH = 640;
 const HEIGHT = 480;
@@ -26,17 +25,6 @@ async function session(info: BootInfoBuilder, lines: string[]): Promise<Machine>
   assert.equal(m.boot(info.build()), "halt");
   assert.doesNotMatch(m.serial, /trapped|cannot start/);
   return m;
-}
-
-function vgaRows(m: Machine): string[] {
-  const cells = m.memory.read(VGA, 80 * 25 * 2);
-  const rows: string[] = [];
-  for (let r = 0; r < 25; r++) {
-    let row = "";
-    for (let c = 0; c < 80; c++) row += String.fromCharCode(cells[(r * 80 + c) * 2]);
-    rows.push(row.trimEnd());
-  }
-  return rows;
 }
 
 /** Per text row of the framebuffer, which cells have ink: "#" for a cell with lit pixels, " " for none. */

@@ -6,6 +6,7 @@ import { newMachine, Machine } from "../harness/machine.ts";
 import { BootProgram, runPrograms } from "../harness/programs.ts";
 import { interfaceHash, NOTIFICATION, program } from "../../tools/hosted/programs.ts";
 import { replies, scriptProgram } from "../harness/script.ts";
+import { vgaRows } from "../harness/boots.ts";
 import type { BootInfoBuilder } from "../../tools/hosted/multiboot2.ts";
 
 const DISPLAY = interfaceHash("display");
@@ -37,14 +38,6 @@ function displayProgram(body: string): Uint8Array {
   return program(DISPLAY, body, { [HARDWARE_AT]: HARDWARE });
 }
 
-/** The VGA text screen's characters, row by row. */
-function screenText(m: Machine): string {
-  const cells = m.memory.read(VGA, 80 * 25 * 2);
-  let text = "";
-  for (let i = 0; i < cells.length; i += 2) text += String.fromCharCode(cells[i]) + ((i / 2) % 80 === 79 ? "\n" : "");
-  return text;
-}
-
 async function boot(programs: BootProgram[], extraTags?: (b: BootInfoBuilder) => void): Promise<Machine> {
   const m = await newMachine();
   assert.equal(await runPrograms(m, programs, "", extraTags), "halt");
@@ -67,7 +60,7 @@ describe("display interface (hosted)", function () {
     assert.match(m.serial, /display: process 1 \(owner\) owns the screen/);
     assert.match(m.serial, /owner: drawn by the owner/);
     assert.match(m.serial, /display: the kernel draws on the screen again \(process 1 ended\)/);
-    const screen = screenText(m);
+    const screen = vgaRows(m).join("\n");
     assert.match(screen, /^\[ +\d+\.\d+\] info  display: the kernel draws/, "the screen was cleared and drawn again");
     assert.match(screen, /owner \(pid 1\) exited with status 0/);
     assert.doesNotMatch(screen, /drawn by the owner|owns the screen|started process/, "nothing logged while the owner held it reached the screen");
@@ -97,7 +90,7 @@ describe("display interface (hosted)", function () {
     assert.match(m.serial, /nogrant: permission denied/);
     assert.match(m.serial, /malformed: malformed display message/);
     assert.deepEqual([...m.memory.read(VGA, 4)], [0x41, 0x1f, 0x42, 0x1f], "the holder's cells");
-    const screen = screenText(m);
+    const screen = vgaRows(m).join("\n");
     assert.match(screen, /started process 4 \(malformed\)/, "lines from before the take-over stay");
     assert.doesNotMatch(screen, /drawn by the holder|rival: |nogrant: |no runnable processes/, "later lines went to the serial port only");
     assert.match(m.serial, /no runnable processes \(1 waiting\)/);

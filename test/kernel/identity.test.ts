@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 import { newMachine } from "../harness/machine.ts";
-import { BootInfoBuilder } from "../../tools/hosted/multiboot2.ts";
-import { SMALL_PC } from "../harness/boots.ts";
+import { BootInfoBuilder, ModuleLayout } from "../../tools/hosted/multiboot2.ts";
+import { MODULES_AT, SMALL_PC } from "../harness/boots.ts";
 import { cidOf, cidProblem } from "../../tools/identity.ts";
 
 // Lengths around SHA-256's padding boundaries (55/56/64 bytes) and its
@@ -33,12 +33,9 @@ describe("content identifiers", () => {
     this.timeout(60_000);
     const m = await newMachine();
     const info = new BootInfoBuilder().memoryMap(SMALL_PC);
-    let at = 0x1000000;
-    SAMPLES.forEach((bytes, i) => {
-      m.memory.write(at, bytes);
-      info.module(at, at + bytes.length, `sample${i}`);
-      at += (bytes.length + 0xfff) & ~0xfff;
-    });
+    const layout = new ModuleLayout(info, MODULES_AT);
+    SAMPLES.forEach((bytes, i) => layout.place(bytes, `sample${i}`));
+    for (const mod of layout.placed) m.memory.write(mod.address, mod.bytes);
     assert.equal(m.boot(info.build()), "halt");
     for (let i = 0; i < SAMPLES.length; i++) {
       const line = new RegExp(`module 'sample${i}' (\\S+) at 0x[0-9a-f]+, ${SAMPLES[i].length} bytes`).exec(m.serial);

@@ -27,7 +27,7 @@ const ALLOW_DELAY = 2;
 async function run(programs: BootProgram[], extraConfig = "") {
   const m = await newMachine();
   const { info, modules } = await bootWithPrograms(programs, extraConfig);
-  for (const mod of modules) m.memory.write(mod.at, mod.bytes);
+  for (const mod of modules) m.memory.write(mod.address, mod.bytes);
   assert.equal(m.boot(info), "halt");
   return m.serial;
 }
@@ -298,7 +298,7 @@ describe("program lines of the boot configuration (hosted)", function () {
       { name: "mute", bytes: mute, grants: [], notStarted: true },
       { name: "idle", bytes: idle, grants: [], notStarted: true },
     ], programLine, "start=speaker,mute");
-    for (const mod of modules) m.memory.write(mod.at, mod.bytes);
+    for (const mod of modules) m.memory.write(mod.address, mod.bytes);
     assert.equal(m.boot(info), "halt");
     assert.match(m.serial, /speaker: granted by its program line/);
     assert.match(m.serial, /mute \(pid 2\) exited with status 0/);
@@ -424,7 +424,7 @@ describe("hardware interface (hosted)", function () {
       (call $log $str("DMA checks done"))`);
     const m = await newMachine();
     const { info, modules } = await bootWithPrograms([{ name: "dma", bytes: dma, grants: [HARDWARE, KERNEL_LOG] }]);
-    for (const mod of modules) m.memory.write(mod.at, mod.bytes);
+    for (const mod of modules) m.memory.write(mod.address, mod.bytes);
     assert.equal(m.boot(info), "halt");
     assert.match(m.serial, /dma: memory at 0x100000 is RAM; use allocateDma/);
     assert.match(m.serial, /dma: DMA checks done/);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { newMachine } from "../harness/machine.ts";
 import { BootInfoBuilder } from "../../tools/hosted/multiboot2.ts";
 import { placeImageModules, SMALL_PC, typeOnSerial } from "../harness/boots.ts";

@@ -20,7 +20,7 @@ const call = (iface: string, message: string, ...values: Step["values"] & unknow
 async function boot(programs: BootProgram[], extraConfig = ""): Promise<string> {
   const m = await newMachine();
   const { info, modules } = await bootWithPrograms(programs, extraConfig);
-  for (const mod of modules) m.memory.write(mod.at, mod.bytes);
+  for (const mod of modules) m.memory.write(mod.address, mod.bytes);
   assert.equal(m.boot(info), "halt");
   return m.serial;
 }

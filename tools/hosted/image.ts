@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AVAILABLE, BootInfoBuilder } from "./multiboot2.ts";
+import { AVAILABLE, BootInfoBuilder, ModuleLayout, Placed } from "./multiboot2.ts";
 
 export const HOSTED_KERNEL = new URL("../../out/hosted/atoll-hosted", import.meta.url).pathname;
 export const INFO_ADDRESS = 0x10000;
@@ -24,11 +24,6 @@ function chunk(address: number, bytes: Uint8Array): Buffer {
   return Buffer.concat([header, Buffer.from(bytes)]);
 }
 
-export interface Placed {
-  address: number;
-  bytes: Uint8Array;
-}
-
 /** Where `modules` and the multiboot2 information go in a 512 MiB machine (the information last). */
 export function bootLayout(modules: BootModuleFile[], cmdline: string): Placed[] {
   const info = new BootInfoBuilder()
@@ -38,15 +33,9 @@ export function bootLayout(modules: BootModuleFile[], cmdline: string): Placed[]
       { base: 0, length: 0x9fc00, type: AVAILABLE },
       { base: MiB, length: 511 * MiB, type: AVAILABLE },
     ]);
-  const placed: Placed[] = [];
-  let at = MODULES_START;
-  for (const m of modules) {
-    placed.push({ address: at, bytes: m.bytes });
-    info.module(at, at + m.bytes.length, m.name);
-    at += (m.bytes.length + 0xfff) & ~0xfff;
-  }
-  placed.push({ address: INFO_ADDRESS, bytes: info.build() });
-  return placed;
+  const layout = new ModuleLayout(info, MODULES_START);
+  for (const m of modules) layout.place(m.bytes, m.name);
+  return [...layout.placed, { address: INFO_ADDRESS, bytes: info.build() }];
 }
 
 /** The boot image for `modules`, as the hosted kernel's 512 MiB machine sees it. */

@@ -117,3 +117,25 @@ export class BootInfoBuilder {
     return out;
   }
 }
+
+/** Bytes at a physical address. */
+export interface Placed {
+  address: number;
+  bytes: Uint8Array;
+}
+
+/** Boot modules laid out from `start`, each on its own pages, as GRUB does; `placed` says where. */
+export class ModuleLayout {
+  readonly placed: Placed[] = [];
+
+  constructor(
+    private info: BootInfoBuilder,
+    private at: number,
+  ) {}
+
+  place(bytes: Uint8Array, name: string): void {
+    this.placed.push({ address: this.at, bytes });
+    this.info.module(this.at, this.at + bytes.length, name);
+    this.at += (bytes.length + 0xfff) & ~0xfff;
+  }
+}

@@ -8,7 +8,10 @@ export interface LogLine {
   text: string;
 }
 
-const LOG_LINE = /^\[\s*\d+\.\d+\] (\w+)\s+(.*)$/;
+/** "[seconds.micros] level " at the start of every kernel log line. */
+const STAMP = String.raw`\[\s*\d+\.\d+\] (\w+) +`;
+const LOG_LINE = new RegExp(`^${STAMP}(.*)$`);
+const LOG_LINES = new RegExp(`${STAMP}[^\n]*\n`, "g");
 /** The kernel's first line, before any log line: logged at level "banner". */
 const BANNER = /^Atoll \d+\.\d+\.\d+ - .*$/;
 
@@ -77,5 +80,5 @@ export class SerialSplitter {
 
 /** The serial output without the kernel's log lines, wherever they landed (even mid-line, after a prompt). */
 export function withoutLogLines(serial: string): string {
-  return serial.replace(/\r/g, "").replace(/\[\s*\d+\.\d+\] \w+ +[^\n]*\n/g, "");
+  return serial.replace(/\r/g, "").replace(LOG_LINES, "");
 }

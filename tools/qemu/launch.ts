@@ -115,8 +115,8 @@ export function keysFor(text: string): string[] {
   });
 }
 
-/** A connection to QEMU's monitor that sends keys 100 ms apart, in the order asked. */
-class Keyboard {
+/** A connection to QEMU's monitor: keys go 100 ms apart, in the order asked. */
+export class Monitor {
   private socket;
   private last = Date.now();
 
@@ -130,6 +130,11 @@ class Keyboard {
       this.last = Math.max(this.last, Date.now()) + 100;
       setTimeout(() => this.socket.write(`sendkey ${key}\n`), this.last - Date.now());
     }
+  }
+
+  /** A monitor command, sent at once. */
+  send(command: string): void {
+    this.socket.write(`${command}\n`);
   }
 
   close(): void {
@@ -148,7 +153,7 @@ export function boot(opts: MachineOptions, timeoutMs: number, until?: RegExp, in
   const monitor = join(tmpdir(), `atoll-monitor-${process.pid}-${started}.sock`);
   const monitorArgs = input.length > 0 ? ["-monitor", `unix:${monitor},server,nowait`] : [];
   const child = spawn("qemu-system-x86_64", [...qemuArgs(opts, "none", "stdio"), ...monitorArgs], { stdio: ["ignore", "pipe", "pipe"] });
-  let keyboard: Keyboard | null = null;
+  let keyboard: Monitor | null = null;
   let step = 0;
   let from = 0;
   let serial = "";
@@ -162,7 +167,7 @@ export function boot(opts: MachineOptions, timeoutMs: number, until?: RegExp, in
   child.stdout.on("data", (chunk: string) => {
     serial += chunk;
     while (step < input.length && input[step].after.test(serial.slice(from))) {
-      keyboard ??= new Keyboard(monitor);
+      keyboard ??= new Monitor(monitor);
       keyboard.type(input[step].keys);
       from = serial.length;
       step++;
