@@ -16,3 +16,8 @@ export function exit(status: i32): void {
   emit(processInterface.INTERFACE, processInterface.encodeExit(status));
   unreachable();
 }
+
+/** How process.list's state reads: 0 runnable, 1 waiting. */
+export function stateName(state: u8): string {
+  return state == 0 ? "run" : "wait";
+}

@@ -2,7 +2,7 @@
 // restarts it, the same way the poweroff and reboot command-line options
 // do. Success never answers (the machine is gone); failure answers with
 // the reason and the system keeps running.
-import { POWER_POWEROFF, POWER_REBOOT } from "../ipc/interfaces.generated";
+import * as power from "../../interfaces/as/generated/power";
 import { Message } from "../ipc/message";
 import { kernelRefuse } from "../ipc/router";
 import { Process } from "../proc/process";
@@ -14,12 +14,12 @@ import { reboot } from "./reboot";
 const REBOOT_METHODS: StaticArray<string> = ["", "acpi", "8042", "triple"];
 
 export function handlePower(sender: Process, m: Message): void {
-  const p = m.payload;
-  if (p.length == 1 && p[0] == POWER_POWEROFF) {
+  const rebootRequest = power.decodeReboot(m.payload);
+  if (power.decodePoweroff(m.payload) !== null) {
     log.info("power: poweroff asked by process " + sender.pid.toString() + " (" + sender.name + ")");
     kernelRefuse(sender, m, poweroff());
-  } else if (p.length == 2 && p[0] == POWER_REBOOT && <i32>p[1] < REBOOT_METHODS.length) {
+  } else if (rebootRequest !== null && <i32>rebootRequest.method < REBOOT_METHODS.length) {
     log.info("power: reboot asked by process " + sender.pid.toString() + " (" + sender.name + ")");
-    kernelRefuse(sender, m, reboot(REBOOT_METHODS[p[1]]));
+    kernelRefuse(sender, m, reboot(REBOOT_METHODS[rebootRequest.method]));
   } else kernelRefuse(sender, m, "malformed power message");
 }

@@ -33,6 +33,8 @@ function codePage437(c: u32): u8 {
 }
 
 export abstract class Display {
+  private lastCursorRow: u32 = 0;
+
   constructor(public columns: u32, public rows: u32, protected physical: u64, protected rowBytes: u64) {}
 
   /** Moves the rows up by `lines` on the screen itself; false when the kernel refused. */
@@ -58,8 +60,6 @@ export abstract class Display {
     this.lastCursorRow = cursorRow;
     return true;
   }
-
-  private lastCursorRow: u32 = 0;
 
   protected abstract drawRow(terminal: Terminal, row: u32, cursorColumn: i32): bool;
 }

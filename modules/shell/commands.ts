@@ -9,6 +9,7 @@ import * as processInterface from "../../interfaces/as/generated/process";
 import * as registry from "../../interfaces/as/generated/registry";
 import * as system from "../../interfaces/as/generated/system";
 import * as time from "../../interfaces/as/generated/time";
+import { stateName } from "../../interfaces/as/process";
 import { digestOfCid, looksLikeCid } from "./cid";
 import { bytes, duration, hex, table } from "../../interfaces/as/format";
 
@@ -78,7 +79,7 @@ function ps(args: string[]): void {
   for (let i = 0; i < list.pids.length; i++) {
     const cid = list.cids[i];
     rows.push([
-      list.pids[i].toString(), list.names[i], list.states[i] == 0 ? "run" : "wait", bytes(list.memory[i]),
+      list.pids[i].toString(), list.names[i], stateName(list.states[i]), bytes(list.memory[i]),
       list.fuel[i].toString(), long ? cid : cid.substring(0, 16) + "...",
     ]);
   }

@@ -6,7 +6,7 @@ import * as consoleInterface from "../../interfaces/as/generated/console";
 import * as processInterface from "../../interfaces/as/generated/process";
 import * as system from "../../interfaces/as/generated/system";
 import * as time from "../../interfaces/as/generated/time";
-import { exit } from "../../interfaces/as/process";
+import { exit, stateName } from "../../interfaces/as/process";
 import { bytes, duration, table } from "../../interfaces/as/format";
 
 const INTERVAL: u64 = 1_000_000_000;
@@ -43,7 +43,7 @@ function rows(list: processInterface.ListAnswer): Row[] {
     const used = list.fuel[i] - (lastFuel.has(pid) ? lastFuel.get(pid) : 0);
     fuel.set(pid, list.fuel[i]);
     total += used;
-    result.push(new Row([pid.toString(), list.names[i], list.states[i] == 0 ? "run" : "wait", bytes(list.memory[i])], used));
+    result.push(new Row([pid.toString(), list.names[i], stateName(list.states[i]), bytes(list.memory[i])], used));
   }
   lastFuel = fuel;
   for (let i = 0; i < result.length; i++) {
