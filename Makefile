@@ -46,9 +46,11 @@ $(FONT_DATA): tools/build/gen-font.ts
 $(INTERFACE_CONSTANTS): $(INTERFACE_DEFINITIONS) $(wildcard tools/interfaces/*.ts)
 	$(TSX) tools/interfaces/generate-kernel.ts $@
 
-# The kernel decodes and encodes messages with the modules' generated codecs.
-$(OUT)/kernel.wasm: $(KERNEL_SOURCES) $(FONT_DATA) $(INTERFACE_CONSTANTS) $(AS_GENERATED_STAMP) interfaces/as/codec.ts asconfig.json package.json
+# The kernel decodes and encodes messages with the modules' generated codecs;
+# a new import cycle between kernel folders stops the build first.
+$(OUT)/kernel.wasm: $(KERNEL_SOURCES) $(FONT_DATA) $(INTERFACE_CONSTANTS) $(AS_GENERATED_STAMP) interfaces/as/codec.ts asconfig.json package.json tools/build/check-cycles.ts
 	@mkdir -p $(OUT)
+	$(TSX) tools/build/check-cycles.ts
 	$(ASC) kernel/main.ts --config asconfig.json --target kernel
 
 $(OUT)/kernel.c $(OUT)/kernel.h &: $(OUT)/kernel.wasm

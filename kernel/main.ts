@@ -16,8 +16,11 @@ import { freeFrameCount, ignoredBytes, initFrames, Reservation, totalFrames, FRA
 import { backRange } from "./mem/paging";
 import { cidOfPhysical } from "./identity/cid";
 import { heapMappedBytes, heapUsedBytes } from "./mem/heap";
-import { startBootPrograms } from "./proc/launch";
-import { allProcesses } from "./proc/table";
+import { registerKernelServices } from "./ipc/kernel-service";
+import { connectProcesses } from "./ipc/router";
+import { loadAnswered, startBootPrograms } from "./proc/launch";
+import { allProcesses, deliver, processByPid } from "./proc/table";
+import { KERNEL_SERVICES } from "./services";
 import { runUntilIdle, setWaitForDevices } from "./sched/scheduler";
 import { exceptionHandler, panic, setExitOnPanic, trapHandler } from "./panic/panic";
 import { setSymbolTable } from "./panic/symbols";
@@ -63,6 +66,8 @@ export function kmain(magic: u32, bootInfo: u64, entryTsc: u64): void {
   log.info("ready in " + msString(nanosSinceEntry()) + " since entry (TSC " + (tscTicksPerMs() / 1000).toString() + " MHz)");
   // A run that is meant to end (tests, poweroff, reboot) does not wait for devices.
   setWaitForDevices(!cmdline.has("test") && !cmdline.has("poweroff") && !cmdline.has("reboot"));
+  connectProcesses(deliver, processByPid, loadAnswered);
+  registerKernelServices(KERNEL_SERVICES);
   const extra = cmdline.get("start");
   if (startBootPrograms(boot, extra.length > 0 ? extra.split(",") : []) > 0) {
     runUntilIdle();

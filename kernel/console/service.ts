@@ -3,8 +3,10 @@
 // serial port for a console module.
 import * as kernelLog from "../../interfaces/as/generated/kernel-log";
 import { Message } from "../ipc/message";
+import { KERNEL_LOG_INTERFACE } from "../ipc/interfaces.generated";
+import { KernelService } from "../ipc/kernel-service";
 import { kernelAnswer, kernelRefuse, refuseMalformed } from "../ipc/router";
-import { Process } from "../proc/process";
+import { Process } from "../ipc/process";
 import { logLine, Level } from "./log";
 import { recentLines } from "./recent";
 import { serialWriteByte } from "./serial";
@@ -13,7 +15,7 @@ import { serialWriteByte } from "./serial";
 const MAX_PRINT_BYTES: u32 = 16 << 10;
 const EMPTY = new Uint8Array(0);
 
-export function handleKernelLog(sender: Process, m: Message): void {
+function handleKernelLog(sender: Process, m: Message): void {
   const p = m.payload;
   const ordinal = p.length > 0 ? p[0] : 0xff;
   if (ordinal == kernelLog.WRITE) write(sender, m, kernelLog.decodeWrite(p));
@@ -57,3 +59,5 @@ function print(sender: Process, m: Message, p: Uint8Array): void {
   for (let i: u32 = 0; i < length; i++) serialWriteByte(load<u8>(p.dataStart + at + 4 + i));
   kernelAnswer(sender, m, false, EMPTY);
 }
+
+export const service = new KernelService(KERNEL_LOG_INTERFACE, handleKernelLog);

@@ -10,8 +10,10 @@ import { lendScreen, resumeScreen } from "../console/output";
 import { bootDisplay } from "../console/setup";
 import { claimMemoryFor } from "../hardware/service";
 import { Message } from "../ipc/message";
+import { DISPLAY_INTERFACE } from "../ipc/interfaces.generated";
+import { KernelService } from "../ipc/kernel-service";
 import { kernelAnswer, kernelRefuse } from "../ipc/router";
-import { Process } from "../proc/process";
+import { Process } from "../ipc/process";
 
 const KIND_NONE: u8 = 0;
 const KIND_VGA_TEXT: u8 = 1;
@@ -52,7 +54,7 @@ function takeOver(sender: Process, m: Message): void {
   }
 }
 
-export function handleDisplay(sender: Process, m: Message): void {
+function handleDisplay(sender: Process, m: Message): void {
   const p = m.payload;
   if (display.decodeInfo(p) !== null) kernelAnswer(sender, m, false, infoAnswer());
   else if (display.decodeTakeOver(p) !== null) takeOver(sender, m);
@@ -60,9 +62,11 @@ export function handleDisplay(sender: Process, m: Message): void {
 }
 
 /** A process ended: if it owned the screen, the kernel draws on it again. */
-export function releaseDisplay(p: Process): void {
+function releaseDisplay(p: Process): void {
   if (owner !== p) return;
   owner = null;
   resumeScreen();
   log.info("display: the kernel draws on the screen again (process " + p.pid.toString() + " ended)");
 }
+
+export const service = new KernelService(DISPLAY_INTERFACE, handleDisplay, releaseDisplay);

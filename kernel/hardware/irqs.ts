@@ -5,8 +5,8 @@
 // list only delivers.
 import { takeVector } from "../arch/interrupts";
 import { interruptNotification } from "../ipc/message";
-import { deliver } from "../proc/table";
-import { Process } from "../proc/process";
+import { Process } from "../ipc/process";
+import { notify } from "../ipc/router";
 
 /** Interrupt `irq` (what the process is told) arriving at `vector`. */
 export class Subscription {
@@ -50,6 +50,6 @@ export function hasIrqSubscriptions(): bool {
 export function deliverIrqs(): void {
   for (let i = 0; i < subscriptions.length; i++) {
     const s = subscriptions[i];
-    if (takeVector(s.vector)) deliver(s.process, interruptNotification(s.irq));
+    if (takeVector(s.vector)) notify(s.process, interruptNotification(s.irq));
   }
 }

@@ -2,17 +2,16 @@
 // DMA buffers, for driver modules. A driver claims each range first; one
 // process at a time holds a range, and its claims and buffers are given
 // back when it ends.
+import * as hardware from "../../interfaces/as/generated/hardware";
 import { inb, inl, inw, outb, outl, outw, peek16, peek32, peek64, peek8, physFill, physMove, physRead, physWrite, poke16, poke32, poke64, poke8 } from "../arch/hw";
 import { setIsaIrqMasked } from "../arch/interrupts";
 import { Message } from "../ipc/message";
-import { kernelAnswer, kernelRefuse } from "../ipc/router";
-import {
-  HARDWARE_ALLOCATE_DMA, HARDWARE_CLAIM_MEMORY, HARDWARE_CLAIM_PORTS, HARDWARE_FREE_DMA, HARDWARE_MEMORY_READ,
-  HARDWARE_MEMORY_COPY, HARDWARE_MEMORY_WRITE, HARDWARE_PORT_READ, HARDWARE_PORT_WRITE, HARDWARE_SUBSCRIBE_IRQ,
-} from "../ipc/interfaces.generated";
+import { kernelAnswer, kernelRefuse, refuseMalformed } from "../ipc/router";
+import { HARDWARE_INTERFACE } from "../ipc/interfaces.generated";
+import { KernelService } from "../ipc/kernel-service";
 import { subscribe, subscriptionFor, unsubscribeProcess } from "./irqs";
 import { allocFrames, FRAME_SIZE, freeFrames, MAX_PHYSICAL, overlapsRam } from "../mem/frames";
-import { Process } from "../proc/process";
+import { Process } from "../ipc/process";
 
 const PORTS: u64 = 0x10000;
 const MAX_TRANSFER: u32 = 64 << 10;
@@ -65,12 +64,6 @@ export function claimMemoryFor(pid: u64, start: u64, end: u64): u64 {
   return 0;
 }
 
-function u32Answer(value: u32): Uint8Array {
-  const answer = new Uint8Array(4);
-  store<u32>(answer.dataStart, value);
-  return answer;
-}
-
 function portAccess(sender: Process, m: Message, port: u64, width: u32, write: bool, value: u32): void {
   if (width != 1 && width != 2 && width != 4) kernelRefuse(sender, m, "port width must be 1, 2 or 4");
   else if (!holds(portClaims, sender.pid, port, port + width)) kernelRefuse(sender, m, "port 0x" + port.toString(16) + " is not claimed by this process");
@@ -80,7 +73,8 @@ function portAccess(sender: Process, m: Message, port: u64, width: u32, write: b
     else outl(<u32>port, value);
     kernelAnswer(sender, m, false, EMPTY);
   } else {
-    kernelAnswer(sender, m, false, u32Answer(width == 1 ? inb(<u32>port) : width == 2 ? inw(<u32>port) : inl(<u32>port)));
+    const read = width == 1 ? inb(<u32>port) : width == 2 ? inw(<u32>port) : inl(<u32>port);
+    kernelAnswer(sender, m, false, hardware.encodePortReadAnswer(read));
   }
 }
 
@@ -104,9 +98,7 @@ function allocateDma(sender: Process, m: Message, length: u32): void {
   }
   physFill(physical, 0, frames * FRAME_SIZE);
   memoryClaims.push(new Claim(sender.pid, physical, physical + frames * FRAME_SIZE, true));
-  const answer = new Uint8Array(8);
-  store<u64>(answer.dataStart, physical);
-  kernelAnswer(sender, m, false, answer);
+  kernelAnswer(sender, m, false, hardware.encodeAllocateDmaAnswer(physical));
 }
 
 function freeDma(sender: Process, m: Message, physical: u64): void {
@@ -157,11 +149,10 @@ function memoryRead(sender: Process, m: Message, physical: u64, length: u32): vo
     refuseUnclaimed(sender, m, physical, length);
     return;
   }
-  const answer = new Uint8Array(4 + <i32>length);
-  store<u32>(answer.dataStart, length);
-  if (isRegisterAccess(physical, length)) readRegister(answer.dataStart + 4, physical, length);
-  else physRead(answer.dataStart + 4, physical, length);
-  kernelAnswer(sender, m, false, answer);
+  const data = new Uint8Array(<i32>length);
+  if (isRegisterAccess(physical, length)) readRegister(data.dataStart, physical, length);
+  else physRead(data.dataStart, physical, length);
+  kernelAnswer(sender, m, false, hardware.encodeMemoryReadAnswer(data));
 }
 
 function memoryWrite(sender: Process, m: Message, physical: u64, data: usize, length: u32): void {
@@ -202,26 +193,82 @@ function subscribeIrq(sender: Process, m: Message, irq: u32): void {
   kernelAnswer(sender, m, false, EMPTY);
 }
 
-export function handleHardware(sender: Process, m: Message): void {
+function malformed(sender: Process, m: Message): void {
+  refuseMalformed(sender, m, "hardware");
+}
+
+function claimPorts(sender: Process, m: Message, request: hardware.ClaimPorts | null): void {
+  if (request === null) return malformed(sender, m);
+  const first = <u64>request.first;
+  const count = <u64>request.count;
+  if (count == 0 || first + count > PORTS) kernelRefuse(sender, m, "ports are 0 to 0xffff");
+  else claim(sender, m, portClaims, first, first + count, "port");
+}
+
+// The data is used where it lies in the payload (up to 64 KiB of pixels,
+// say), so its place comes from the generated offsets, not a decoded copy.
+function memoryWriteMessage(sender: Process, m: Message): void {
   const p = m.payload;
-  const at = p.dataStart;
-  const n = p.length;
-  const ordinal = n > 0 ? p[0] : 0xff;
-  if (ordinal == HARDWARE_CLAIM_PORTS && n == 9) {
-    const first = <u64>load<u32>(at + 1);
-    const count = <u64>load<u32>(at + 5);
-    if (count == 0 || first + count > PORTS) kernelRefuse(sender, m, "ports are 0 to 0xffff");
-    else claim(sender, m, portClaims, first, first + count, "port");
-  } else if (ordinal == HARDWARE_PORT_READ && n == 6) portAccess(sender, m, load<u32>(at + 1), load<u8>(at + 5), false, 0);
-  else if (ordinal == HARDWARE_PORT_WRITE && n == 10) portAccess(sender, m, load<u32>(at + 1), load<u8>(at + 5), true, load<u32>(at + 6));
-  else if (ordinal == HARDWARE_CLAIM_MEMORY && n == 17) claimMemory(sender, m, load<u64>(at + 1), load<u64>(at + 9));
-  else if (ordinal == HARDWARE_ALLOCATE_DMA && n == 5) allocateDma(sender, m, load<u32>(at + 1));
-  else if (ordinal == HARDWARE_FREE_DMA && n == 9) freeDma(sender, m, load<u64>(at + 1));
-  else if (ordinal == HARDWARE_MEMORY_READ && n == 13) memoryRead(sender, m, load<u64>(at + 1), load<u32>(at + 9));
-  else if (ordinal == HARDWARE_SUBSCRIBE_IRQ && n == 5) subscribeIrq(sender, m, load<u32>(at + 1));
-  else if (ordinal == HARDWARE_MEMORY_WRITE && n >= 13 && <u64>load<u32>(at + 9) + 13 == <u64>n) memoryWrite(sender, m, load<u64>(at + 1), at + 13, load<u32>(at + 9));
-  else if (ordinal == HARDWARE_MEMORY_COPY && n == 25) memoryCopy(sender, m, load<u64>(at + 1), load<u64>(at + 9), load<u64>(at + 17));
-  else kernelRefuse(sender, m, "malformed hardware message");
+  const dataAt = hardware.MEMORY_WRITE_DATA_AT;
+  const length = p.length >= <i32>dataAt + 4 ? load<u32>(p.dataStart + dataAt) : 0;
+  if (p.length < <i32>dataAt + 4 || <u64>dataAt + 4 + length != <u64>p.length) return malformed(sender, m);
+  memoryWrite(sender, m, load<u64>(p.dataStart + hardware.MEMORY_WRITE_PHYSICAL_AT), p.dataStart + dataAt + 4, length);
+}
+
+function handle(sender: Process, m: Message): void {
+  const p = m.payload;
+  const ordinal = p.length > 0 ? p[0] : 0xff;
+  if (ordinal == hardware.CLAIM_PORTS) claimPorts(sender, m, hardware.decodeClaimPorts(p));
+  else if (ordinal == hardware.PORT_READ) portRead(sender, m, hardware.decodePortRead(p));
+  else if (ordinal == hardware.PORT_WRITE) portWrite(sender, m, hardware.decodePortWrite(p));
+  else if (ordinal == hardware.CLAIM_MEMORY) claimMemoryMessage(sender, m, hardware.decodeClaimMemory(p));
+  else if (ordinal == hardware.ALLOCATE_DMA) allocateDmaMessage(sender, m, hardware.decodeAllocateDma(p));
+  else if (ordinal == hardware.FREE_DMA) freeDmaMessage(sender, m, hardware.decodeFreeDma(p));
+  else if (ordinal == hardware.MEMORY_READ) memoryReadMessage(sender, m, hardware.decodeMemoryRead(p));
+  else if (ordinal == hardware.SUBSCRIBE_IRQ) subscribeIrqMessage(sender, m, hardware.decodeSubscribeIrq(p));
+  else if (ordinal == hardware.MEMORY_WRITE) memoryWriteMessage(sender, m);
+  else if (ordinal == hardware.MEMORY_COPY) memoryCopyMessage(sender, m, hardware.decodeMemoryCopy(p));
+  else malformed(sender, m);
+}
+
+function portRead(sender: Process, m: Message, request: hardware.PortRead | null): void {
+  if (request === null) return malformed(sender, m);
+  portAccess(sender, m, request.port, request.width, false, 0);
+}
+
+function portWrite(sender: Process, m: Message, request: hardware.PortWrite | null): void {
+  if (request === null) return malformed(sender, m);
+  portAccess(sender, m, request.port, request.width, true, request.value);
+}
+
+function claimMemoryMessage(sender: Process, m: Message, request: hardware.ClaimMemory | null): void {
+  if (request === null) return malformed(sender, m);
+  claimMemory(sender, m, request.physical, request.length);
+}
+
+function allocateDmaMessage(sender: Process, m: Message, request: hardware.AllocateDma | null): void {
+  if (request === null) return malformed(sender, m);
+  allocateDma(sender, m, request.length);
+}
+
+function freeDmaMessage(sender: Process, m: Message, request: hardware.FreeDma | null): void {
+  if (request === null) return malformed(sender, m);
+  freeDma(sender, m, request.physical);
+}
+
+function memoryReadMessage(sender: Process, m: Message, request: hardware.MemoryRead | null): void {
+  if (request === null) return malformed(sender, m);
+  memoryRead(sender, m, request.physical, request.length);
+}
+
+function subscribeIrqMessage(sender: Process, m: Message, request: hardware.SubscribeIrq | null): void {
+  if (request === null) return malformed(sender, m);
+  subscribeIrq(sender, m, request.irq);
+}
+
+function memoryCopyMessage(sender: Process, m: Message, request: hardware.MemoryCopy | null): void {
+  if (request === null) return malformed(sender, m);
+  memoryCopy(sender, m, request.to, request.from, request.length);
 }
 
 function dropClaims(claims: Claim[], pid: u64): void {
@@ -234,9 +281,11 @@ function dropClaims(claims: Claim[], pid: u64): void {
 }
 
 /** A process ended: its ports, memory and DMA buffers go. */
-export function releaseHardware(p: Process): void {
+function releaseHardware(p: Process): void {
   const lines = unsubscribeProcess(p, 0, ISA_IRQS);
   for (let i = 0; i < lines.length; i++) setIsaIrqMasked(lines[i].irq, true);
   dropClaims(portClaims, p.pid);
   dropClaims(memoryClaims, p.pid);
 }
+
+export const service = new KernelService(HARDWARE_INTERFACE, handle, releaseHardware);

@@ -37,6 +37,8 @@ export const MAX_PENDING_ANSWERS: i32 = 64;
 /** Messages waiting for an interface's first handler. */
 export const MAX_DELAYED: i32 = 64;
 export const MAX_PROCESSES: i32 = 256;
+/** Interfaces one process may handle (registry.register). */
+export const MAX_HANDLED_INTERFACES: i32 = 256;
 export const MAX_BUFFERS: u32 = 16;
 
 export const NOTIFY_ANSWER: u8 = NOTIFICATION_ANSWER;

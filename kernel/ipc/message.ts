@@ -13,7 +13,7 @@ import {
   NOTIFICATION_INCOMING_ID_AT, NOTIFICATION_INCOMING_IFACE_AT, NOTIFICATION_INCOMING_NEEDS_ANSWER_AT,
   NOTIFICATION_INCOMING_PAYLOAD_AT, NOTIFICATION_INCOMING_SENDER_AT, NOTIFICATION_INTERRUPT_IRQ_AT,
 } from "./interfaces.generated";
-import { Process } from "../proc/process";
+import { Process } from "./process";
 
 export class Notification {
   constructor(public kind: u8, public messageId: u64, public bytes: Uint8Array) {}

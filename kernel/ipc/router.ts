@@ -1,17 +1,18 @@
-// Message routing between processes: who handles which interface, messages
-// waiting for a first handler, answers, cancellation, and the clean-up when
-// a process ends. Every bound in kernel/ipc/abi.ts is enforced here, so a
-// flooding module gets errors while the others keep running.
+// Message routing between processes: who handles which interface (a process,
+// or the kernel through the handler a service registered), messages waiting
+// for a first handler, answers, cancellation, and the clean-up when a process
+// ends. Every bound in kernel/ipc/abi.ts is enforced here, so a flooding
+// module gets errors while the others keep running. What happens to a
+// process (a notification queued, a wait completed) is kernel/proc/'s: it
+// connects its functions at boot, so ipc/ imports nothing of proc/.
 import {
-  ANSWER_HEADER, E_NO_HANDLER, E_PERMISSION, E_QUEUE_FULL, E_TOO_MANY_PENDING, E_UNKNOWN_MESSAGE, MAX_DELAYED,
+  ANSWER_HEADER, E_NO_HANDLER, E_PERMISSION, E_QUEUE_FULL, E_TOO_MANY_PENDING, E_UNKNOWN_MESSAGE, MAX_DELAYED, MAX_HANDLED_INTERFACES,
   MAX_PENDING_ANSWERS, MESSAGE_HEADER, NOTIFY_ANSWER, NOTIFY_MESSAGE, OK, SEND_ALLOW_DELAY, SEND_NEEDS_ANSWER,
 } from "./abi";
 import { HASH_BYTES, keyBytes } from "./hashkey";
 import { answerNotification, destroyedNotification, errorPayload, framed, Message, messageNotification, Notification } from "./message";
-import { kernelHandlerFor } from "./kernel-interfaces";
-import { Process } from "../proc/process";
-import { deliver, processByPid } from "../proc/table";
-import { loadAnswered } from "../proc/launch";
+import { KernelHandler } from "./kernel-service";
+import { Process } from "./process";
 
 /** The sender pid of messages the kernel itself sends (to a loader). */
 export const KERNEL_PID: u64 = 0;
@@ -25,6 +26,47 @@ const reservations = new Map<string, string>();
 const delayed = new Map<string, Message[]>();
 /** Messages that expect an answer and have not had one, by id. */
 const inFlight = new Map<u64, Message>();
+/** Interfaces the kernel handles, by key. */
+const kernelHandlers = new Map<string, KernelHandler>();
+
+export type Deliver = (p: Process, n: Notification) => void;
+export type ProcessByPid = (pid: u64) => Process | null;
+export type KernelAnswered = (id: u64, isError: bool, payload: Uint8Array) => void;
+
+function dropNotification(p: Process, n: Notification): void {}
+function noProcess(pid: u64): Process | null {
+  return null;
+}
+function dropAnswer(id: u64, isError: bool, payload: Uint8Array): void {}
+
+let deliver: Deliver = dropNotification;
+let processByPid: ProcessByPid = noProcess;
+let kernelAnswered: KernelAnswered = dropAnswer;
+
+/**
+ * How the router reaches processes: `queue` hands one a notification,
+ * `byPid` finds one, `answered` takes the answers to kernelSend's messages.
+ */
+export function connectProcesses(queue: Deliver, byPid: ProcessByPid, answered: KernelAnswered): void {
+  deliver = queue;
+  processByPid = byPid;
+  kernelAnswered = answered;
+}
+
+/** Queues `n` for `p` (an interrupt, say), waking it if its wait accepts `n`. */
+export function notify(p: Process, n: Notification): void {
+  deliver(p, n);
+}
+
+/** Makes the kernel's `handle` the handler of `key` (kernel/ipc/kernel-service.ts). */
+export function setKernelHandler(key: string, handle: KernelHandler): void {
+  kernelHandlers.set(key, handle);
+}
+
+/** The kernel's handler for interface `key`, or null when a process must handle it. */
+export function kernelHandlerFor(key: string): KernelHandler | null {
+  return kernelHandlers.has(key) ? kernelHandlers.get(key) : null;
+}
 
 export function handlerOf(key: string): Process | null {
   return handlers.has(key) ? handlers.get(key) : null;
@@ -134,7 +176,7 @@ export function kernelSend(key: string, payload: Uint8Array): i64 {
 
 function notifySender(sender: Process | null, id: u64, isError: bool, bytes: Uint8Array): void {
   if (sender === null) {
-    loadAnswered(id, isError, bytes.subarray(ANSWER_HEADER));
+    kernelAnswered(id, isError, bytes.subarray(ANSWER_HEADER));
     return;
   }
   if (!sender.alive || !sender.awaiting.has(id)) return;
@@ -186,9 +228,12 @@ export function reserve(key: string, cid: string): void {
 
 /**
  * Makes `p` the handler of `key` and hands it the messages that waited;
- * returns "" or why not (taken, or reserved for another module).
+ * returns "" or why not (the kernel's, taken, reserved for another module,
+ * or `p` handles as many as one process may).
  */
 export function register(p: Process, key: string): string {
+  if (kernelHandlers.has(key)) return "interface " + key + " is handled by the kernel";
+  if (p.handled.size >= MAX_HANDLED_INTERFACES) return "a process handles at most " + MAX_HANDLED_INTERFACES.toString() + " interfaces";
   if (reservations.has(key) && reservations.get(key) != p.cid) return "interface " + key + " is reserved for module " + reservations.get(key);
   if (handlers.has(key)) return "interface " + key + " already has a handler";
   handlers.set(key, p);

@@ -3,12 +3,14 @@
 // 4 GiB it may hand out); heap figures are kernel/mem/heap.ts's.
 import * as system from "../../interfaces/as/generated/system";
 import { Message } from "../ipc/message";
+import { SYSTEM_INTERFACE } from "../ipc/interfaces.generated";
+import { KernelService } from "../ipc/kernel-service";
 import { kernelAnswer, refuseMalformed } from "../ipc/router";
-import { Process } from "../proc/process";
+import { Process } from "../ipc/process";
 import { freeFrameCount, FRAME_SIZE, totalFrames } from "./frames";
 import { heapMappedBytes, heapUsedBytes } from "./heap";
 
-export function handleSystem(sender: Process, m: Message): void {
+function handleSystem(sender: Process, m: Message): void {
   if (system.decodeMemory(m.payload) === null) {
     refuseMalformed(sender, m, "system");
     return;
@@ -16,3 +18,5 @@ export function handleSystem(sender: Process, m: Message): void {
   const answer = system.encodeMemoryAnswer(totalFrames() * FRAME_SIZE, freeFrameCount() * FRAME_SIZE, heapUsedBytes(), heapMappedBytes());
   kernelAnswer(sender, m, false, answer);
 }
+
+export const service = new KernelService(SYSTEM_INTERFACE, handleSystem);

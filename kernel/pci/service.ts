@@ -1,12 +1,12 @@
 // The "pci" interface: the kernel hands out the functions it enumerated at
 // boot. Anyone granted the interface may list and read; writing needs a
 // claim, and one process at a time holds a function's claim.
+import * as pci from "../../interfaces/as/generated/pci";
 import { Message } from "../ipc/message";
-import { kernelAnswer, kernelRefuse } from "../ipc/router";
-import {
-  PCI_CLAIM, PCI_LIST, PCI_READ_CONFIG, PCI_RELEASE, PCI_SUBSCRIBE_INTERRUPT, PCI_WRITE_CONFIG,
-} from "../ipc/interfaces.generated";
-import { Process } from "../proc/process";
+import { kernelAnswer, kernelRefuse, refuseMalformed } from "../ipc/router";
+import { PCI_INTERFACE } from "../ipc/interfaces.generated";
+import { KernelService } from "../ipc/kernel-service";
+import { Process } from "../ipc/process";
 import { allocateMsiVector, currentLocalApic, freeMsiVector } from "../arch/interrupts";
 import { subscribe, unsubscribe } from "../hardware/irqs";
 import { PciDevice } from "./device";
@@ -39,44 +39,72 @@ function deviceAt(addr: u32): PciDevice | null {
 
 function answerList(sender: Process, m: Message): void {
   const n = devices.length;
-  const answer = new Uint8Array(3 * (4 + 4 * n));
-  let at = answer.dataStart;
-  for (let column = 0; column < 3; column++) {
-    store<u32>(at, n);
-    at += 4;
-    for (let i = 0; i < n; i++) {
-      const d = devices[i];
-      const value = column == 0 ? address(d) : column == 1 ? d.vendorId | (d.deviceId << 16) : (d.classCode << 24) | (d.subclass << 16) | (d.progIf << 8) | d.revision;
-      store<u32>(at, value);
-      at += 4;
-    }
+  const addresses = new Array<u32>(n);
+  const ids = new Array<u32>(n);
+  const classes = new Array<u32>(n);
+  for (let i = 0; i < n; i++) {
+    const d = devices[i];
+    addresses[i] = address(d);
+    ids[i] = d.vendorId | (d.deviceId << 16);
+    classes[i] = (d.classCode << 24) | (d.subclass << 16) | (d.progIf << 8) | d.revision;
   }
-  kernelAnswer(sender, m, false, answer);
+  kernelAnswer(sender, m, false, pci.encodeListAnswer(addresses, ids, classes));
 }
 
-export function handlePci(sender: Process, m: Message): void {
-  const p = m.payload;
-  if (p.length == 1 && p[0] == PCI_LIST) {
-    answerList(sender, m);
-    return;
-  }
-  if (p.length < 5) {
-    kernelRefuse(sender, m, "malformed pci message");
-    return;
-  }
-  const addr = load<u32>(p.dataStart + 1);
+function malformed(sender: Process, m: Message): void {
+  refuseMalformed(sender, m, "pci");
+}
+
+/** The function at `addr`, or null after refusing `m`. */
+function found(sender: Process, m: Message, addr: u32): PciDevice | null {
   const dev = deviceAt(addr);
-  if (dev === null) {
-    kernelRefuse(sender, m, "no PCI function at address 0x" + addr.toString(16));
-    return;
-  }
-  const ordinal = p[0];
-  if (ordinal == PCI_CLAIM && p.length == 5) claim(sender, m, addr);
-  else if (ordinal == PCI_RELEASE && p.length == 5) release(sender, m, addr);
-  else if (ordinal == PCI_READ_CONFIG && p.length == 9) readConfig(sender, m, dev, load<u32>(p.dataStart + 5));
-  else if (ordinal == PCI_SUBSCRIBE_INTERRUPT && p.length == 5) subscribeInterrupt(sender, m, dev, addr);
-  else if (ordinal == PCI_WRITE_CONFIG && p.length == 13) writeConfig(sender, m, dev, addr, load<u32>(p.dataStart + 5), load<u32>(p.dataStart + 9));
-  else kernelRefuse(sender, m, "malformed pci message");
+  if (dev === null) kernelRefuse(sender, m, "no PCI function at address 0x" + addr.toString(16));
+  return dev;
+}
+
+function handle(sender: Process, m: Message): void {
+  const p = m.payload;
+  const ordinal = p.length > 0 ? p[0] : 0xff;
+  if (ordinal == pci.LIST) listMessage(sender, m, pci.decodeList(p));
+  else if (ordinal == pci.CLAIM) claimMessage(sender, m, pci.decodeClaim(p));
+  else if (ordinal == pci.RELEASE) releaseMessage(sender, m, pci.decodeRelease(p));
+  else if (ordinal == pci.READ_CONFIG) readConfigMessage(sender, m, pci.decodeReadConfig(p));
+  else if (ordinal == pci.WRITE_CONFIG) writeConfigMessage(sender, m, pci.decodeWriteConfig(p));
+  else if (ordinal == pci.SUBSCRIBE_INTERRUPT) subscribeMessage(sender, m, pci.decodeSubscribeInterrupt(p));
+  else malformed(sender, m);
+}
+
+function listMessage(sender: Process, m: Message, request: pci.List | null): void {
+  if (request === null) return malformed(sender, m);
+  answerList(sender, m);
+}
+
+function claimMessage(sender: Process, m: Message, request: pci.Claim | null): void {
+  if (request === null) return malformed(sender, m);
+  if (found(sender, m, request.address) !== null) claim(sender, m, request.address);
+}
+
+function releaseMessage(sender: Process, m: Message, request: pci.Release | null): void {
+  if (request === null) return malformed(sender, m);
+  if (found(sender, m, request.address) !== null) release(sender, m, request.address);
+}
+
+function readConfigMessage(sender: Process, m: Message, request: pci.ReadConfig | null): void {
+  if (request === null) return malformed(sender, m);
+  const dev = found(sender, m, request.address);
+  if (dev !== null) readConfig(sender, m, dev, request.offset);
+}
+
+function writeConfigMessage(sender: Process, m: Message, request: pci.WriteConfig | null): void {
+  if (request === null) return malformed(sender, m);
+  const dev = found(sender, m, request.address);
+  if (dev !== null) writeConfig(sender, m, dev, request.address, request.offset, request.value);
+}
+
+function subscribeMessage(sender: Process, m: Message, request: pci.SubscribeInterrupt | null): void {
+  if (request === null) return malformed(sender, m);
+  const dev = found(sender, m, request.address);
+  if (dev !== null) subscribeInterrupt(sender, m, dev, request.address);
 }
 
 function holdsClaim(p: Process, addr: u32): bool {
@@ -88,12 +116,6 @@ function routeFor(addr: u32): MsiRoute | null {
   return null;
 }
 
-function u32Answer(value: u32): Uint8Array {
-  const answer = new Uint8Array(4);
-  store<u32>(answer.dataStart, value);
-  return answer;
-}
-
 // The irq told to the process is the vector itself (0xC0 and up), so it
 // never collides with the ISA lines 0-15 of hardware.subscribeIrq.
 function subscribeInterrupt(sender: Process, m: Message, dev: PciDevice, addr: u32): void {
@@ -101,7 +123,7 @@ function subscribeInterrupt(sender: Process, m: Message, dev: PciDevice, addr: u
   const capability = dev.capabilityAt(MSI_CAPABILITY);
   const apic = currentLocalApic();
   if (!holdsClaim(sender, addr)) kernelRefuse(sender, m, "claim the PCI function before subscribing to its interrupts");
-  else if (existing !== null) kernelAnswer(sender, m, false, u32Answer(existing.vector));
+  else if (existing !== null) kernelAnswer(sender, m, false, pci.encodeSubscribeInterruptAnswer(existing.vector));
   else if (capability == 0) kernelRefuse(sender, m, "PCI function 0x" + addr.toString(16) + " has no MSI capability (MSI-X is not supported)");
   else if (apic === null) kernelRefuse(sender, m, "MSI needs a local APIC; this machine runs on the 8259 PICs");
   else {
@@ -113,7 +135,7 @@ function subscribeInterrupt(sender: Process, m: Message, dev: PciDevice, addr: u
     msiRoutes.push(new MsiRoute(addr, dev, capability, vector));
     subscribe(vector, vector, sender);
     enableMsi(dev, capability, vector, apic.id());
-    kernelAnswer(sender, m, false, u32Answer(vector));
+    kernelAnswer(sender, m, false, pci.encodeSubscribeInterruptAnswer(vector));
   }
 }
 
@@ -155,9 +177,7 @@ function readConfig(sender: Process, m: Message, dev: PciDevice, offset: u32): v
     kernelRefuse(sender, m, "configuration offset must be a multiple of 4 below 256");
     return;
   }
-  const answer = new Uint8Array(4);
-  store<u32>(answer.dataStart, dev.config.read32(dev.bus, dev.device, dev.fn, offset));
-  kernelAnswer(sender, m, false, answer);
+  kernelAnswer(sender, m, false, pci.encodeReadConfigAnswer(dev.config.read32(dev.bus, dev.device, dev.fn, offset)));
 }
 
 function writeConfig(sender: Process, m: Message, dev: PciDevice, addr: u32, offset: u32, value: u32): void {
@@ -170,7 +190,9 @@ function writeConfig(sender: Process, m: Message, dev: PciDevice, addr: u32, off
 }
 
 /** A process ended: its claims go, and with them its MSI routes. */
-export function releaseClaims(p: Process): void {
+function releaseClaims(p: Process): void {
   const held = claims.keys();
   for (let i = 0; i < held.length; i++) if (claims.get(held[i]) == p.pid) dropClaim(held[i]);
 }
+
+export const service = new KernelService(PCI_INTERFACE, handle, releaseClaims);

@@ -4,8 +4,10 @@
 // the reason and the system keeps running.
 import * as power from "../../interfaces/as/generated/power";
 import { Message } from "../ipc/message";
+import { POWER_INTERFACE } from "../ipc/interfaces.generated";
+import { KernelService } from "../ipc/kernel-service";
 import { kernelRefuse } from "../ipc/router";
-import { Process } from "../proc/process";
+import { Process } from "../ipc/process";
 import * as log from "../console/log";
 import { poweroff } from "./poweroff";
 import { reboot } from "./reboot";
@@ -13,7 +15,7 @@ import { reboot } from "./reboot";
 /** reboot(method) numbers these, in the order power.interface lists them. */
 const REBOOT_METHODS: StaticArray<string> = ["", "acpi", "8042", "triple"];
 
-export function handlePower(sender: Process, m: Message): void {
+function handlePower(sender: Process, m: Message): void {
   const rebootRequest = power.decodeReboot(m.payload);
   if (power.decodePoweroff(m.payload) !== null) {
     log.info("power: poweroff asked by process " + sender.pid.toString() + " (" + sender.name + ")");
@@ -23,3 +25,5 @@ export function handlePower(sender: Process, m: Message): void {
     kernelRefuse(sender, m, reboot(REBOOT_METHODS[rebootRequest.method]));
   } else kernelRefuse(sender, m, "malformed power message");
 }
+
+export const service = new KernelService(POWER_INTERFACE, handlePower);

@@ -6,7 +6,7 @@ import { encodeWaitAnswer } from "../../interfaces/as/generated/process";
 import * as log from "../console/log";
 import { Message } from "../ipc/message";
 import { kernelAnswer, kernelRefuse } from "../ipc/router";
-import { Process } from "./process";
+import { Process } from "../ipc/process";
 import { processByPid } from "./table";
 
 const RECENT_ENDS = 64;

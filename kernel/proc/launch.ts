@@ -14,7 +14,7 @@ import { LOADER_INTERFACE, LOADER_LOAD } from "../ipc/interfaces.generated";
 import { Message } from "../ipc/message";
 import { kernelAnswer, kernelRefuse, kernelSend, reserve } from "../ipc/router";
 import { encodeStartAnswer } from "../../interfaces/as/generated/process";
-import { Process } from "./process";
+import { Process } from "../ipc/process";
 import { spawn, SpawnResult } from "./table";
 
 /** A process.start waiting for the loader's answer. */

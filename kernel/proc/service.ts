@@ -5,20 +5,22 @@
 import * as proc from "../../interfaces/as/generated/process";
 import { hashKey, hashOfKey } from "../ipc/hashkey";
 import { Message } from "../ipc/message";
+import { PROCESS_INTERFACE } from "../ipc/interfaces.generated";
+import { KernelService } from "../ipc/kernel-service";
 import { kernelAnswer, kernelRefuse, refuseMalformed } from "../ipc/router";
 import { cidOfDigest } from "../identity/cid";
 import { fuelUsed } from "../sched/scheduler";
 import { Thread } from "../wasm/execute";
 import { waitFor } from "./exits";
 import { runForRequest, startableModules, startForRequest } from "./launch";
-import { Process, ProcessState } from "./process";
+import { Process, ProcessState } from "../ipc/process";
 import { allProcesses, endProcess, processByPid } from "./table";
 
 const MAX_NAME_BYTES = 64;
 const MAX_ARGUMENTS = 64;
 const EMPTY = new Uint8Array(0);
 
-export function handleProcess(sender: Process, m: Message): void {
+function handleProcess(sender: Process, m: Message): void {
   const p = m.payload;
   const ordinal = p.length > 0 ? p[0] : 0xff;
   if (ordinal == proc.START) start(sender, m, proc.decodeStart(p));
@@ -144,3 +146,5 @@ function modulesAnswer(): Uint8Array {
   }
   return proc.encodeModulesAnswer(names, cids);
 }
+
+export const service = new KernelService(PROCESS_INTERFACE, handleProcess);

@@ -16,7 +16,7 @@ import { HOST_BLOCK, HOST_DONE, HostFunction } from "../wasm/host";
 import { Store } from "../wasm/store";
 import { Extern } from "../wasm/runtime";
 import { EXTERN_FUNC, FuncType, I32, I64 } from "../wasm/types";
-import { Process } from "./process";
+import { Process } from "../ipc/process";
 import { completeWait } from "./table";
 
 const MAX_WAIT_IDS: u32 = 64;

@@ -3,6 +3,7 @@
 // with every resource they held given back.
 import { E_BUFFER_TOO_SMALL, MAX_PROCESSES, NOTIFY_MESSAGE } from "../ipc/abi";
 import { Notification } from "../ipc/message";
+import { endServices } from "../ipc/kernel-service";
 import { releaseProcess } from "../ipc/router";
 import { decodeModule } from "../wasm/decode";
 import { Thread } from "../wasm/execute";
@@ -12,13 +13,9 @@ import { Module } from "../wasm/module";
 import { Store } from "../wasm/store";
 import { EXTERN_FUNC } from "../wasm/types";
 import { forgetProcess, makeRunnable } from "../sched/scheduler";
-import { dropSleeps } from "../time/sleeps";
-import { releaseClaims } from "../pci/service";
-import { releaseHardware } from "../hardware/service";
-import { releaseDisplay } from "../display/service";
 import { freeFrameCount, FRAME_SIZE } from "../mem/frames";
 import { heapFreeBytes } from "../mem/heap";
-import { Process, ProcessState, WaitRequest } from "./process";
+import { Process, ProcessState, WaitRequest } from "../ipc/process";
 import { recordEnd } from "./exits";
 import { defineSystemCalls, writeToModule } from "./syscalls";
 
@@ -155,7 +152,8 @@ function markReceived(p: Process, n: Notification): void {
 /**
  * Ends `p` with `status`: `reason` is "" when it ended by itself (returned
  * from `_start`, or process.exit), else why (a trap, a kill; status -1).
- * Tells the others, frees its memory.
+ * Tells the others, has each kernel service give back what it held, frees
+ * its memory.
  */
 export function endProcess(p: Process, status: i32, reason: string): void {
   if (!p.alive) return;
@@ -164,10 +162,7 @@ export function endProcess(p: Process, status: i32, reason: string): void {
   p.exitReason = reason;
   processes.delete(p.pid);
   releaseProcess(p, reason.length > 0 ? reason : "exited with status " + status.toString());
-  dropSleeps(p);
-  releaseClaims(p);
-  releaseHardware(p);
-  releaseDisplay(p);
+  endServices(p);
   p.thread.dispose();
   release(p.store, p.instance.module);
   forgetProcess(p);

@@ -1,7 +1,7 @@
 // Round-robin over runnable processes. Each turn runs one process for a
 // fixed amount of fuel (Wasm instructions), so a module in an endless loop
 // only ever delays the others by one quantum.
-import { Process, ProcessState } from "../proc/process";
+import { Process, ProcessState } from "../ipc/process";
 import { endProcess } from "../proc/table";
 import { THREAD_BLOCKED, THREAD_DONE, THREAD_OUT_OF_FUEL } from "../wasm/execute";
 import { currentLocalApic } from "../arch/interrupts";

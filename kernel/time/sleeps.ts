@@ -1,7 +1,7 @@
 // Answers to time.sleepUntil that wait for their instant. The scheduler,
 // when nothing is runnable, waits for the earliest of them.
 import { Message } from "../ipc/message";
-import { Process } from "../proc/process";
+import { Process } from "../ipc/process";
 
 export class Sleep {
   constructor(public deadline: u64, public sender: Process, public message: Message) {}

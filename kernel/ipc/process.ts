@@ -1,9 +1,10 @@
 // A process: one instance of one module, run by one engine thread, with its
 // grants, its queue of notifications and its bookkeeping of messages in flight.
-import { MAX_QUEUED, NOTIFY_ANSWER, WAIT_INTERFACE_MESSAGES } from "../ipc/abi";
-import { hashKey } from "../ipc/hashkey";
-import { KernelHandler, kernelHandlerFor } from "../ipc/kernel-interfaces";
-import { Message, Notification } from "../ipc/message";
+import { MAX_QUEUED, NOTIFY_ANSWER, WAIT_INTERFACE_MESSAGES } from "./abi";
+import { hashKey } from "./hashkey";
+import { KernelHandler } from "./kernel-service";
+import { kernelHandlerFor } from "./router";
+import { Message, Notification } from "./message";
 import { Thread } from "../wasm/execute";
 import { FuncInst, Instance } from "../wasm/runtime";
 import { Store } from "../wasm/store";
