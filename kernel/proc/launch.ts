@@ -10,9 +10,10 @@ import { BootInfo, BootModule } from "../boot/multiboot2";
 import { BootConfig, parseBootConfig, ProgramEntry } from "../boot/config";
 import * as log from "../console/log";
 import { cidOfBytes } from "../identity/cid";
-import { LOADER_INTERFACE, LOADER_LOAD } from "../ipc/interfaces.generated";
+import { LOADER_INTERFACE } from "../ipc/interfaces.generated";
 import { Message } from "../ipc/message";
 import { kernelAnswer, kernelRefuse, kernelSend, reserve } from "../ipc/router";
+import * as loader from "../../interfaces/as/generated/loader";
 import { encodeStartAnswer } from "../../interfaces/as/generated/process";
 import { Process } from "../ipc/process";
 import { spawn, SpawnResult } from "./table";
@@ -61,15 +62,14 @@ function answerStart(requester: Process, request: Message, result: SpawnResult):
 }
 
 /** process.start: from a boot module at once, else through the loader; answers `request`. */
-export function startForRequest(requester: Process, request: Message, name: string, digest: usize, cid: string, grants: Set<string>, args: string[]): void {
+export function startForRequest(
+  requester: Process, request: Message, name: string, digest: StaticArray<u8>, cid: string, grants: Set<string>, args: string[],
+): void {
   if (moduleByCid(cid) !== null) {
     answerStart(requester, request, launch(name, cid, grants, args));
     return;
   }
-  const load = new Uint8Array(33);
-  load[0] = LOADER_LOAD;
-  memory.copy(load.dataStart + 1, digest, 32);
-  const id = kernelSend(LOADER_INTERFACE, load);
+  const id = kernelSend(LOADER_INTERFACE, loader.encodeLoad(digest));
   if (id < 0) {
     kernelRefuse(requester, request, "no boot module has CID " + cid + " and no loader can be asked");
     return;
@@ -83,16 +83,17 @@ export function loadAnswered(id: u64, isError: bool, payload: Uint8Array): void 
   const pending = pendingLoads.get(id);
   pendingLoads.delete(id);
   if (!pending.requester.alive) return;
+  const answer: loader.LoadAnswer | null = isError ? null : loader.decodeLoadAnswer(payload);
   let problem = "";
-  const length = payload.length >= 4 ? load<u32>(payload.dataStart) : 0;
   if (isError) problem = "loader: " + String.UTF8.decodeUnsafe(payload.dataStart, payload.length);
-  else if (payload.length < 4 || <u64>length + 4 != <u64>payload.length) problem = "loader sent a malformed answer";
-  else if (cidOfBytes(payload.dataStart + 4, length) != pending.cid) problem = "the loader's bytes do not hash to " + pending.cid;
-  if (problem.length > 0) {
+  else if (answer === null) problem = "loader sent a malformed answer";
+  else if (cidOfBytes(answer.bytes.dataStart, answer.bytes.length) != pending.cid) problem = "the loader's bytes do not hash to " + pending.cid;
+  if (answer === null || problem.length > 0) {
     kernelRefuse(pending.requester, pending.request, problem);
     return;
   }
-  answerStart(pending.requester, pending.request, spawn(pending.name, pending.cid, payload.dataStart + 4, length, pending.grants, pending.args));
+  const bytes = answer.bytes;
+  answerStart(pending.requester, pending.request, spawn(pending.name, pending.cid, bytes.dataStart, bytes.length, pending.grants, pending.args));
 }
 
 function readText(m: BootModule): string {

@@ -57,7 +57,7 @@ function start(sender: Process, m: Message, request: proc.Start | null): void {
     if (sender.grants.has(key)) grants.add(key);
   }
   const digest = request.module;
-  startForRequest(sender, m, request.name, changetype<usize>(digest), cidOfDigest(digest), grants, request.arguments);
+  startForRequest(sender, m, request.name, digest, cidOfDigest(digest), grants, request.arguments);
 }
 
 function run(sender: Process, m: Message, request: proc.Run | null): void {
