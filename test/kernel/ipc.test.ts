@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { newMachine } from "../harness/machine.ts";
-import { cidOf } from "../../tools/identity.ts";
+import { cidOf } from "../../tools/identity/cid.ts";
 import { BootProgram, bootWithPrograms } from "../harness/programs.ts";
 import { interfaceHash, NOTIFICATION, program, testInterface } from "../../tools/hosted/programs.ts";
 
@@ -203,7 +203,7 @@ describe("processes and IPC (hosted)", function () {
       (call $expect (call $call (i32.const 32) (i32.const 300) (i32.const 33) (i32.const ${NEEDS_ANSWER})) (i32.const 0))
       (call $expect (call $await) (i32.const 1))
       (call $log (i32.const ${NOTIFICATION.at.answerData}) (i32.load (i32.const ${NOTIFICATION.at.answerLength})))`);
-    const { cidOf } = await import("../../tools/identity.ts");
+    const { cidOf } = await import("../../tools/identity/cid.ts");
     const log = await run(
       [
         { name: "squatter", bytes: squatter, grants: [REGISTRY, KERNEL_LOG] },

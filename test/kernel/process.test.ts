@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { cidOf } from "../../tools/identity.ts";
+import { cidOf } from "../../tools/identity/cid.ts";
 import { loadDefinitions } from "../../tools/interfaces/catalog.ts";
 import { interfaceHash, program, testInterface, wat2wasm } from "../../tools/hosted/programs.ts";
 import { newMachine } from "../harness/machine.ts";

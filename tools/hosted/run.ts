@@ -7,7 +7,7 @@
 // 1 when it trapped, was killed or could not start, 2 for bad arguments.
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { cidOf } from "../identity.ts";
+import { cidOf } from "../identity/cid.ts";
 import { interfaceHash } from "./programs.ts";
 import { BootModuleFile, HOSTED_KERNEL } from "./image.ts";
 import { launchInNode, launchNative, RunControl } from "./launch.ts";
