@@ -118,7 +118,7 @@ async function configLine(m: BootModuleFile, grants: string[], handles: string[]
 async function bootModules(opts: RunOptions): Promise<BootModuleFile[]> {
   const logger = { name: "logger", bytes: new Uint8Array(readFileSync(join(MODULES, "logger.wasm"))) };
   const lines = [await configLine(logger, ["registry", "kernel-log"], ["log"])];
-  const modules = [logger];
+  const modules: BootModuleFile[] = [logger];
   for (const [iface, target] of opts.handlers) {
     if (DEFAULT_HANDLERS[iface] === target && !existsSync(target)) continue;
     const handler = await load(target, opts.store);
