@@ -138,7 +138,7 @@ $(OUT)/atoll.iso: $(OUT)/atoll.elf $(OUT)/atoll.sym $(OUT)/atoll.conf $(MODULES)
 	$(TSX) tools/build/mkiso.ts $(OUT)/atoll.elf $(OUT)/atoll.sym $@
 
 clean:
-	rm -rf $(OUT) $(FONT_DATA) $(INTERFACE_CONSTANTS) interfaces/as/generated interfaces/c/generated $(PCI_NAMES)
+	rm -rf $(OUT) $(FONT_DATA) $(INTERFACE_CONSTANTS) interfaces/as/generated interfaces/c/generated $(PCI_NAMES) tools/hosted/hw-imports.generated.ts
 
 -include kernel/wasm/engine.mk
 include tools/hosted/hosted.mk

@@ -1,5 +1,5 @@
 // "acpidump" on the command line: every table's bytes in hex on the log, one
-// line per 32 bytes, for tools/acpi-fixtures.ts to turn into test fixtures.
+// line per 32 bytes, for tools/commands/acpi-fixtures.ts to turn into test fixtures.
 // Line format: acpidump <signature> <address> <length> <offset> <hex bytes>
 import { physRead } from "../arch/hw";
 import * as log from "../console/log";

@@ -1,6 +1,6 @@
 // Boot information that carries test programs and a boot configuration
 // naming them by CID, for the hosted kernel tests.
-import { cidOf } from "../../tools/identity.ts";
+import { cidOf } from "../../tools/identity/cid.ts";
 import { BootInfoBuilder, ModuleLayout, Placed } from "../../tools/hosted/multiboot2.ts";
 import { MODULES_AT, SMALL_PC } from "./boots.ts";
 import type { Machine } from "./machine.ts";

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { cidOf } from "../../tools/identity.ts";
+import { cidOf } from "../../tools/identity/cid.ts";
 import { boot, DEFAULT_MACHINE, MachineOptions, OUT, STATUS_PANIC, STATUS_TEST_PASSED } from "../../tools/qemu/launch.ts";
 
 const BIOS_TIMEOUT = 60_000;
@@ -108,7 +108,7 @@ describe("QEMU boot (integration)", function () {
 
 describe("npm run qemu options", () => {
   function run(args: string[]) {
-    return spawnSync("node_modules/.bin/tsx", ["tools/qemu.ts", ...args], { encoding: "utf8" });
+    return spawnSync("node_modules/.bin/tsx", ["tools/commands/qemu.ts", ...args], { encoding: "utf8" });
   }
 
   it("rejects an unknown option with the usage text", () => {

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { newMachine, Machine } from "../harness/machine.ts";
 import { BootProgram, runPrograms } from "../harness/programs.ts";
 import { interfaceHash, NOTIFICATION, program } from "../../tools/hosted/programs.ts";
+import { abi } from "../../tools/hosted/abi.ts";
 import { replies, scriptProgram } from "../harness/script.ts";
 import { vgaRows } from "../harness/boots.ts";
 import type { BootInfoBuilder } from "../../tools/hosted/multiboot2.ts";
@@ -77,7 +78,7 @@ describe("display interface (hosted)", function () {
       ${poke(VGA + 4, 0x1f431f43, 1)} ${logAnswer}`);
     const nogrant = displayProgram(`
       ${TAKE_OVER}
-      (if (i32.eq (call $call (i32.const 64) (i32.const 510) (i32.const 1) (i32.const 1)) (i32.const -1)) (then (call $log $str("permission denied"))))`);
+      (if (i32.eq (call $call (i32.const 64) (i32.const 510) (i32.const 1) (i32.const 1)) (i32.const ${abi("E_PERMISSION")})) (then (call $log $str("permission denied"))))`);
     const malformed = displayProgram(`(i32.store8 (i32.const 500) (i32.const 0)) ${ask(64, 500, 2, 1)} ${logAnswer}`);
     const m = await boot([
       { name: "holder", bytes: holder, grants: [DISPLAY, HARDWARE, KERNEL_LOG] },

@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cidOf } from "../../tools/identity.ts";
+import { cidOf } from "../../tools/identity/cid.ts";
 import { resolveConfig } from "../../tools/build/mkconfig.ts";
 import { runHosted } from "../../tools/hosted/image.ts";
 

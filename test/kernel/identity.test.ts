@@ -3,7 +3,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { newMachine } from "../harness/machine.ts";
 import { BootInfoBuilder, ModuleLayout } from "../../tools/hosted/multiboot2.ts";
 import { MODULES_AT, SMALL_PC } from "../harness/boots.ts";
-import { cidOf, cidProblem } from "../../tools/identity.ts";
+import { cidOf, cidProblem } from "../../tools/identity/cid.ts";
 
 // Lengths around SHA-256's padding boundaries (55/56/64 bytes) and its
 // 4 KiB read chunks, plus the empty input.

@@ -1,15 +1,16 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { newMachine } from "../harness/machine.ts";
-import { cidOf } from "../../tools/identity.ts";
+import { cidOf } from "../../tools/identity/cid.ts";
 import { BootProgram, bootWithPrograms } from "../harness/programs.ts";
 import { interfaceHash, NOTIFICATION, program, testInterface } from "../../tools/hosted/programs.ts";
+import { abi } from "../../tools/hosted/abi.ts";
 
 const KERNEL_LOG = interfaceHash("kernel-log");
 const REGISTRY = interfaceHash("registry");
 const PONG = testInterface("pong");
 
-const NEEDS_ANSWER = 1;
+const NEEDS_ANSWER = abi("SEND_NEEDS_ANSWER");
 
 /**
  * Builds at 600 the 50-byte process.start message for the module whose
@@ -22,7 +23,7 @@ const START_CHILD = `
       (i64.store (i32.const 637) (i64.const 0x646c696863))
       (i32.store (i32.const 642) (i32.const 0))
       (i32.store (i32.const 646) (i32.const 0))`;
-const ALLOW_DELAY = 2;
+const ALLOW_DELAY = abi("SEND_ALLOW_DELAY");
 
 async function run(programs: BootProgram[], extraConfig = "") {
   const m = await newMachine();
@@ -88,7 +89,7 @@ describe("processes and IPC (hosted)", function () {
 
   it("refuses a message to an interface that was not granted", async () => {
     const sneaky = program(PONG, `
-      (call $expect (call $call (i32.const 64) (i32.const 400) (i32.const 4) (i32.const 0)) (i32.const -1))
+      (call $expect (call $call (i32.const 64) (i32.const 400) (i32.const 4) (i32.const 0)) (i32.const ${abi("E_PERMISSION")}))
       (call $log $str("permission denied as expected"))`);
     const log = await run([{ name: "sneaky", bytes: sneaky, grants: [KERNEL_LOG] }]);
     assert.match(log, /sneaky: permission denied as expected/);
@@ -97,7 +98,7 @@ describe("processes and IPC (hosted)", function () {
 
   it("fails at once without a handler unless the sender allows delay", async () => {
     const eager = program(PONG, `
-      (call $expect (call $call (i32.const 64) (i32.const 400) (i32.const 4) (i32.const ${NEEDS_ANSWER})) (i32.const -2))
+      (call $expect (call $call (i32.const 64) (i32.const 400) (i32.const 4) (i32.const ${NEEDS_ANSWER})) (i32.const ${abi("E_NO_HANDLER")}))
       (call $log $str("no handler, as expected"))`);
     const log = await run([{ name: "eager", bytes: eager, grants: [KERNEL_LOG, PONG] }]);
     assert.match(log, /eager: no handler, as expected/);
@@ -150,7 +151,7 @@ describe("processes and IPC (hosted)", function () {
           (br_if $full (i32.ne (call $call (i32.const 64) (i32.const 400) (i32.const 4) (i32.const 0)) (i32.const 0)))
           (local.set $sent (i32.add (local.get $sent) (i32.const 1)))
           (br $more)))
-      (call $expect (call $call (i32.const 64) (i32.const 400) (i32.const 4) (i32.const 0)) (i32.const -3))
+      (call $expect (call $call (i32.const 64) (i32.const 400) (i32.const 4) (i32.const 0)) (i32.const ${abi("E_QUEUE_FULL")}))
       (call $expect (local.get $sent) (i32.const 128))
       (call $log $str("queue full after 128 messages"))`);
     const bystander = program(PONG, `(call $log $str("still running"))`);
@@ -203,7 +204,7 @@ describe("processes and IPC (hosted)", function () {
       (call $expect (call $call (i32.const 32) (i32.const 300) (i32.const 33) (i32.const ${NEEDS_ANSWER})) (i32.const 0))
       (call $expect (call $await) (i32.const 1))
       (call $log (i32.const ${NOTIFICATION.at.answerData}) (i32.load (i32.const ${NOTIFICATION.at.answerLength})))`);
-    const { cidOf } = await import("../../tools/identity.ts");
+    const { cidOf } = await import("../../tools/identity/cid.ts");
     const log = await run(
       [
         { name: "squatter", bytes: squatter, grants: [REGISTRY, KERNEL_LOG] },
@@ -217,10 +218,10 @@ describe("processes and IPC (hosted)", function () {
 
   it("returns E_BAD_POINTER for pointers outside the module's memory", async () => {
     const wild = program(PONG, `
-      (call $expect (call $send (i32.const 200000) (i32.const 104) (i32.const 0) (i32.const 0) (i32.const 96)) (i32.const -5))
-      (call $expect (call $call (i32.const 64) (i32.const 131070) (i32.const 4) (i32.const 0)) (i32.const -5))
-      (call $expect (call $wait (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 131000) (i32.const 4096)) (i32.const -5))
-      (call $expect (call $cancel (i64.const 12345)) (i32.const -7))
+      (call $expect (call $send (i32.const 200000) (i32.const 104) (i32.const 0) (i32.const 0) (i32.const 96)) (i32.const ${abi("E_BAD_POINTER")}))
+      (call $expect (call $call (i32.const 64) (i32.const 131070) (i32.const 4) (i32.const 0)) (i32.const ${abi("E_BAD_POINTER")}))
+      (call $expect (call $wait (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 131000) (i32.const 4096)) (i32.const ${abi("E_BAD_POINTER")}))
+      (call $expect (call $cancel (i64.const 12345)) (i32.const ${abi("E_UNKNOWN_MESSAGE")}))
       (call $log $str("bad pointers refused"))`);
     const log = await run([{ name: "wild", bytes: wild, grants: [KERNEL_LOG, PONG] }]);
     assert.match(log, /wild: bad pointers refused/);
@@ -287,9 +288,9 @@ describe("program lines of the boot configuration (hosted)", function () {
 
   it("does not start a program line at boot; start=<name> starts it with that line's grants, other modules with none", async () => {
     const speaker = program(KERNEL_LOG, `
-      (if (i32.eq (call $call (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0)) (i32.const -1)) (then unreachable))
+      (if (i32.eq (call $call (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0)) (i32.const ${abi("E_PERMISSION")})) (then unreachable))
       (call $log $str("granted by its program line"))`);
-    const mute = program(KERNEL_LOG, `(call $expect (call $call (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0)) (i32.const -1))`);
+    const mute = program(KERNEL_LOG, `(call $expect (call $call (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0)) (i32.const ${abi("E_PERMISSION")}))`);
     const idle = program(KERNEL_LOG, `(call $log $str("should not run"))`);
     const m = await newMachine();
     const programLine = `program ${await cidOf(speaker)} name=speaker grant=${KERNEL_LOG}\nprogram ${await cidOf(idle)} name=idle grant=${KERNEL_LOG}\n`;
@@ -354,7 +355,7 @@ describe("pci interface (hosted)", function () {
     const body = `
       (i32.store8 (i32.const 500) (i32.const 1))
       (i32.store (i32.const 501) (i32.const 0x7ff))
-      (if (i32.eq (call $call (i32.const 64) (i32.const 500) (i32.const 5) (i32.const ${NEEDS_ANSWER})) (i32.const -1))
+      (if (i32.eq (call $call (i32.const 64) (i32.const 500) (i32.const 5) (i32.const ${NEEDS_ANSWER})) (i32.const ${abi("E_PERMISSION")}))
         (then (call $log $str("permission denied")))
         (else
           (call $expect (call $await) (i32.const 1))
@@ -395,7 +396,7 @@ describe("hardware interface (hosted)", function () {
     const log = await run([
       { name: "driver", bytes: driver, grants: [HARDWARE, KERNEL_LOG] },
       { name: "rival", bytes: rival, grants: [HARDWARE, KERNEL_LOG] },
-      { name: "outsider", bytes: program(HARDWARE, `(call $expect (call $call (i32.const 64) (i32.const 500) (i32.const 9) (i32.const 1)) (i32.const -1))`), grants: [] },
+      { name: "outsider", bytes: program(HARDWARE, `(call $expect (call $call (i32.const 64) (i32.const 500) (i32.const 9) (i32.const 1)) (i32.const ${abi("E_PERMISSION")}))`), grants: [] },
     ]);
     assert.match(log, /\r\nZ\[ +\d+\.\d+\]/, "the driver wrote to COM1 through the port it claimed");
     assert.match(log, /driver: port 0x60 is not claimed by this process/);

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { newMachine } from "../harness/machine.ts";
 import { BootInfoBuilder } from "../../tools/hosted/multiboot2.ts";
 import { placeImageModules, SMALL_PC, typeOnSerial } from "../harness/boots.ts";
-import { cidOf } from "../../tools/identity.ts";
+import { cidOf } from "../../tools/identity/cid.ts";
 import { resolveConfig } from "../../tools/build/mkconfig.ts";
 import { withoutLogLines } from "../../tools/hosted/output.ts";
 

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { bootWithAcpi, findTable, fixChecksum, loadFixture, placeTables, withRsdp } from "../harness/acpi.ts";
 import { runPrograms } from "../harness/programs.ts";
 import { interfaceHash, NOTIFICATION, program } from "../../tools/hosted/programs.ts";
+import { abi } from "../../tools/hosted/abi.ts";
 import type { Device, Machine } from "../harness/machine.ts";
 import { newMachine } from "../harness/machine.ts";
 
@@ -144,7 +145,7 @@ describe("power interface (hosted)", function () {
   // Sends the `length`-byte power message stored at 500 and logs how it went.
   const send = (store: string, length: number) => program(POWER, `
     ${store}
-    (if (i32.eq (call $call (i32.const 64) (i32.const 500) (i32.const ${length}) (i32.const 1)) (i32.const -1))
+    (if (i32.eq (call $call (i32.const 64) (i32.const 500) (i32.const ${length}) (i32.const 1)) (i32.const ${abi("E_PERMISSION")}))
       (then (call $log $str("permission denied")))
       (else
         (call $expect (call $await) (i32.const 1))

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { cidOf } from "../../tools/identity.ts";
+import { cidOf } from "../../tools/identity/cid.ts";
 import { loadDefinitions } from "../../tools/interfaces/catalog.ts";
 import { interfaceHash, program, testInterface, wat2wasm } from "../../tools/hosted/programs.ts";
+import { abi } from "../../tools/hosted/abi.ts";
 import { newMachine } from "../harness/machine.ts";
 import { BootProgram, bootWithPrograms } from "../harness/programs.ts";
 import { replies, scriptProgram, Step } from "../harness/script.ts";
@@ -144,8 +145,8 @@ describe("the process interface (hosted)", function () {
       bad("system", [0, 0]),
     ]);
     const denied = program(PROCESS, `
-      (call $expect (call $call (i32.const 64) (i32.const 400) (i32.const 1) (i32.const 1)) (i32.const -1))
-      (call $expect (call $call (i32.const 128) (i32.const 400) (i32.const 1) (i32.const 1)) (i32.const -1))
+      (call $expect (call $call (i32.const 64) (i32.const 400) (i32.const 1) (i32.const 1)) (i32.const ${abi("E_PERMISSION")}))
+      (call $expect (call $call (i32.const 128) (i32.const 400) (i32.const 1) (i32.const 1)) (i32.const ${abi("E_PERMISSION")}))
       (call $log $str("denied twice"))`, { 128: SYSTEM });
     const serial = await boot([
       { name: "sender", bytes: sender, grants: [KERNEL_LOG, PROCESS, REGISTRY, SYSTEM] },

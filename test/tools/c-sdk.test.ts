@@ -32,7 +32,7 @@ describe("C module SDK", function () {
 
   it("encodes like the AssemblyScript library: hash bytes, ordinals, offsets", () => {
     const header = readFileSync(join(GENERATED, "console.h"), "utf8");
-    const hash = execFileSync(join(ROOT, "node_modules/.bin/tsx"), [join(ROOT, "tools/atoll.ts"), "interfaces"], { encoding: "utf8" });
+    const hash = execFileSync(join(ROOT, "node_modules/.bin/tsx"), [join(ROOT, "tools/commands/atoll.ts"), "interfaces"], { encoding: "utf8" });
     const hex = /^([0-9a-f]{64}) {2}console$/m.exec(hash)![1];
     assert.match(header, new RegExp(`CONSOLE_INTERFACE\\[32\\] = \\{${hex.match(/../g)!.map((b) => `0x${b}`).join(", ")}\\}`));
     assert.match(header, /#define CONSOLE_READ_LINE 1\n#define CONSOLE_READ_LINE_PROMPT_AT 1/);

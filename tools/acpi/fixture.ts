@@ -1,4 +1,4 @@
-// The ACPI fixture format shared by tools/acpi-fixtures.ts (which writes it
+// The ACPI fixture format shared by tools/commands/acpi-fixtures.ts (which writes it
 // from the kernel's "acpidump" log lines) and the hosted tests (which read
 // it): "table <signature> <address>" lines, each followed by hex lines.
 

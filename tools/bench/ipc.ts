@@ -4,7 +4,7 @@
 // each; two runs with different N cancel out boot and start-up time.
 import { runHosted } from "../hosted/image.ts";
 import { interfaceHash, NOTIFICATION, program, testInterface } from "../hosted/programs.ts";
-import { cidOf } from "../identity.ts";
+import { cidOf } from "../identity/cid.ts";
 
 const BENCH = testInterface("ipc-bench");
 const REGISTRY = interfaceHash("registry");

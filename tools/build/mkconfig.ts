@@ -6,7 +6,7 @@
 // Usage: tsx tools/build/mkconfig.ts <boot.conf> <modules dir> <output>
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cidOf } from "../identity.ts";
+import { cidOf } from "../identity/cid.ts";
 import { loadDefinitions } from "../interfaces/catalog.ts";
 import { interfaceHashHex } from "../interfaces/hash.ts";
 

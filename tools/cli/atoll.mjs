@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Runs tools/atoll.ts through tsx, so `npx atoll` works without a build step.
+// Runs tools/commands/atoll.ts through tsx, so `npx atoll` works without a build step.
 import { register } from "tsx/esm/api";
 
 register();
-await import("../atoll.ts");
+await import("../commands/atoll.ts");

@@ -8,10 +8,15 @@
  * halt end the program.
  *
  *   atoll-hosted <boot image> <info address>
+ *   atoll-hosted --probe <script>
  *
  * The boot image (written by tools/hosted/image.ts) is a list of chunks,
  * each a u64 address, a u64 length and the bytes, that are copied into
  * physical memory: the multiboot2 information and the boot modules.
+ *
+ * --probe instantiates the kernel without running it and calls primitives
+ * by name, one "name arg..." line of the script each, printing each result:
+ * test/tools/primitives.test.ts runs the same script on the Node simulator.
  */
 #include <poll.h>
 #include <signal.h>
@@ -29,8 +34,10 @@
 
 #define RAM_BYTES (512ull << 20)
 #define IMAGE_START 0x200000ull
-#define IMAGE_END 0x400000ull
-#define PAGE_TABLE_ROOT 0x300000ull
+/* The same layout as the Node simulator (tools/hosted/machine.ts). */
+#define IMAGE_END 0x600000ull
+#define PAGE_TABLE_ROOT 0x400000ull
+#define ISR_STUBS (IMAGE_START + 0x1000ull)
 #define BOOT_MAGIC 0x36d76289u
 #define PIT_ONE_SHOT_NS 10000000ull
 
@@ -230,11 +237,12 @@ void Z_hwZ_cpuid(struct Z_hw_instance_t *hw, u32 leaf, u32 subleaf, u32 out) {
   __asm__ volatile("cpuid" : "=a"(regs[0]), "=b"(regs[1]), "=c"(regs[2]), "=d"(regs[3]) : "a"(leaf), "c"(subleaf));
 }
 /* The stock runtime grows linear memory itself, so the page tables are never
-   walked; CR3 names an empty table in case something looks. */
+   walked; CR3 names an empty table in case something looks. CR2 is 0: no
+   page fault is ever taken here. */
 u64 Z_hwZ_readCr(struct Z_hw_instance_t *hw, u32 which) { (void)hw; return which == 3 ? PAGE_TABLE_ROOT : 0; }
 void Z_hwZ_invalidatePage(struct Z_hw_instance_t *hw, u64 address) { (void)hw; (void)address; }
 void Z_hwZ_loadIdt(struct Z_hw_instance_t *hw, u32 table, u32 limit) { (void)hw; (void)table; (void)limit; }
-u64 Z_hwZ_isrStub(struct Z_hw_instance_t *hw, u32 vector) { (void)hw; return IMAGE_START + vector * 16; }
+u64 Z_hwZ_isrStub(struct Z_hw_instance_t *hw, u32 vector) { (void)hw; return ISR_STUBS + vector * 16; }
 /* Like a CPU without RDRAND: the kernel falls back to TSC jitter. */
 /* RDRAND/RDSEED on the hosted machine: the operating system's randomness. */
 u32 Z_hwZ_rdrand(struct Z_hw_instance_t *hw, u32 seed, u32 out) {
@@ -292,9 +300,45 @@ static void load_image(const char *path) {
   fclose(f);
 }
 
+#include "hw-probe.generated.h"
+
+static const struct probe_primitive *probe_find(const char *name) {
+  for (size_t i = 0; i < sizeof probe_primitives / sizeof probe_primitives[0]; i++)
+    if (strcmp(probe_primitives[i].name, name) == 0) return &probe_primitives[i];
+  return NULL;
+}
+
+/* Runs one "name arg..." line; prints the result, or an error for a bad line. */
+static void probe_line(char *line) {
+  char *name = strtok(line, " \n");
+  if (!name) return;
+  const struct probe_primitive *p = probe_find(name);
+  u64 args[8] = {0};
+  int count = 0;
+  for (char *arg; (arg = strtok(NULL, " \n")) && count < 8;) args[count++] = strtoull(arg, NULL, 0);
+  if (!p || count != p->arity) {
+    printf("error: %s\n", name);
+    return;
+  }
+  printf("%llu\n", (unsigned long long)p->call(args));
+}
+
+static int probe(const char *path) {
+  FILE *f = fopen(path, "r");
+  if (!f) {
+    perror(path);
+    return 2;
+  }
+  char line[256];
+  while (fgets(line, sizeof line, f)) probe_line(line);
+  fclose(f);
+  return 0;
+}
+
 int main(int argc, char **argv) {
+  int probing = argc == 3 && strcmp(argv[1], "--probe") == 0;
   if (argc != 3) {
-    fprintf(stderr, "usage: atoll-hosted <boot image> <info address>\n");
+    fprintf(stderr, "usage: atoll-hosted <boot image> <info address>\n       atoll-hosted --probe <script>\n");
     return 2;
   }
   ram = calloc(1, RAM_BYTES);
@@ -302,8 +346,10 @@ int main(int argc, char **argv) {
     fprintf(stderr, "atoll-hosted: cannot allocate %llu MiB of simulated RAM\n", RAM_BYTES >> 20);
     return 2;
   }
-  load_image(argv[1]);
-  raw_terminal();
+  if (!probing) {
+    load_image(argv[1]);
+    raw_terminal();
+  }
   wasm_rt_init();
   Z_kernel_init_module();
   Z_kernel_instantiate(&kernel, NULL);
@@ -313,6 +359,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "atoll-hosted: the kernel trapped: %s\n", wasm_rt_strerror(trap));
     return 3;
   }
+  if (probing) finish(probe(argv[2]));
   Z_kernelZ_kmain(&kernel, BOOT_MAGIC, strtoull(argv[2], NULL, 0), Z_hwZ_rdtsc(NULL));
   finish(0);
 }

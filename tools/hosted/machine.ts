@@ -5,6 +5,7 @@
 // PIT and TSC tick, the QEMU exit port ends the run, and physical memory is
 // a sparse byte store. `atoll run` uses it when there is no native build.
 import { readFileSync } from "node:fs";
+import type { HwImports } from "./hw-imports.generated.ts";
 import { PhysicalMemory } from "./memory.ts";
 
 export const KERNEL_WASM = new URL("../../out/kernel.wasm", import.meta.url).pathname;
@@ -211,7 +212,8 @@ export class Machine {
     this.linear().set(bitmap, out);
   }
 
-  private primitives(): Record<string, (...args: never[]) => unknown> {
+  /** The "hw" imports; typed by kernel/arch/hw.ts, so a missing or mistyped primitive fails tsc. */
+  primitives(): HwImports {
     const m = this.memory;
     const n = (v: bigint) => Number(v);
     return {

@@ -7,7 +7,7 @@
 // 1 when it trapped, was killed or could not start, 2 for bad arguments.
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { cidOf } from "../identity.ts";
+import { cidOf } from "../identity/cid.ts";
 import { interfaceHash } from "./programs.ts";
 import { BootModuleFile, HOSTED_KERNEL } from "./image.ts";
 import { launchInNode, launchNative, RunControl } from "./launch.ts";
@@ -118,7 +118,7 @@ async function configLine(m: BootModuleFile, grants: string[], handles: string[]
 async function bootModules(opts: RunOptions): Promise<BootModuleFile[]> {
   const logger = { name: "logger", bytes: new Uint8Array(readFileSync(join(MODULES, "logger.wasm"))) };
   const lines = [await configLine(logger, ["registry", "kernel-log"], ["log"])];
-  const modules = [logger];
+  const modules: BootModuleFile[] = [logger];
   for (const [iface, target] of opts.handlers) {
     if (DEFAULT_HANDLERS[iface] === target && !existsSync(target)) continue;
     const handler = await load(target, opts.store);

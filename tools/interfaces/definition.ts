@@ -91,7 +91,8 @@ export function parseDefinition(text: string, source: string): InterfaceDefiniti
   let name: string | null = null;
   const messages: Message[] = [];
   text.split("\n").forEach((raw, index) => {
-    const fail = (m: string): never => {
+    // Typed on the name, so the compiler knows a call to it never returns.
+    const fail: (m: string) => never = (m) => {
       throw new DefinitionError(source, index + 1, m);
     };
     const line = raw.replace(/#.*$/, "").trim();

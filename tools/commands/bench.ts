@@ -2,7 +2,7 @@
 // the same programs, ratios to native) and the IPC round-trip rate on the
 // hosted native kernel. Figures, not pass/fail: these machines are noisy.
 import { spawnSync } from "node:child_process";
-import { ipcRoundTripsPerSecond } from "./bench/ipc.ts";
+import { ipcRoundTripsPerSecond } from "../bench/ipc.ts";
 
 function run(command: string, args: string[]): void {
   const r = spawnSync(command, args, { stdio: "inherit" });

@@ -1,9 +1,9 @@
 // The `atoll` command for module authors: `npx atoll cid|interfaces|run ...`.
 import { readFileSync } from "node:fs";
-import { cidOf } from "./identity.ts";
-import { loadDefinitions } from "./interfaces/catalog.ts";
-import { canonicalForm, interfaceHashHex } from "./interfaces/hash.ts";
-import { atollRun } from "./hosted/run.ts";
+import { cidOf } from "../identity/cid.ts";
+import { loadDefinitions } from "../interfaces/catalog.ts";
+import { canonicalForm, interfaceHashHex } from "../interfaces/hash.ts";
+import { atollRun } from "../hosted/run.ts";
 
 const USAGE = `usage: atoll <command> [arguments]
   cid FILE...              print the content identifier (CIDv1, raw, sha2-256) of each file

@@ -1,13 +1,13 @@
 // Boots the ISO headless, waits for a line on the serial console, types
 // shell commands if asked, and saves what the screen shows as a PNG (QEMU's
 // screendump, converted here).
-// Usage: tsx tools/screenshot.ts <output.png> [--uefi] [--until REGEX] [--type LINE]... [kernel command line...]
+// Usage: tsx tools/commands/screenshot.ts <output.png> [--uefi] [--until REGEX] [--type LINE]... [kernel command line...]
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { deflateSync } from "node:zlib";
-import { DEFAULT_MACHINE, keysFor, Monitor, qemuArgs, requireQemu } from "./qemu/launch.ts";
+import { DEFAULT_MACHINE, keysFor, Monitor, qemuArgs, requireQemu } from "../qemu/launch.ts";
 
 const USAGE = "usage: screenshot.ts <output.png> [--uefi] [--until REGEX] [--type LINE]... [kernel command line...]";
 const PROMPT = /\r\natoll> $/;

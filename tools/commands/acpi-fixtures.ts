@@ -1,13 +1,13 @@
 // Regenerates test/fixtures/acpi/*.hex: boots QEMU once per machine with
 // "acpidump" on the kernel command line and keeps the tables the kernel
 // printed. The hosted tests place these real bytes in the simulated PC.
-//   npx tsx tools/acpi-fixtures.ts        (needs `make` first)
+//   npx tsx tools/commands/acpi-fixtures.ts        (needs `make` first)
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { formatFixture, parseDump } from "./acpi/fixture.ts";
-import { boot, DEFAULT_MACHINE, MachineOptions, STATUS_TEST_PASSED } from "./qemu/launch.ts";
+import { formatFixture, parseDump } from "../acpi/fixture.ts";
+import { boot, DEFAULT_MACHINE, MachineOptions, STATUS_TEST_PASSED } from "../qemu/launch.ts";
 
-const FIXTURES = new URL("../test/fixtures/acpi/", import.meta.url).pathname;
+const FIXTURES = new URL("../../test/fixtures/acpi/", import.meta.url).pathname;
 const TIMEOUT_MS = 120_000;
 
 const MACHINES: { name: string; what: string; options: Partial<MachineOptions> }[] = [
@@ -24,7 +24,7 @@ for (const m of MACHINES) {
   const tables = parseDump(r.serial);
   const header = [
     `ACPI tables of ${m.what}, ${qemu}, as the kernel's "acpidump" option printed them.`,
-    "Regenerate with: npx tsx tools/acpi-fixtures.ts",
+    "Regenerate with: npx tsx tools/commands/acpi-fixtures.ts",
     "table <signature> <physical address; 0 = the boot loader's copy>, then its bytes in hex.",
   ];
   writeFileSync(`${FIXTURES}${m.name}.hex`, formatFixture(header, tables));

@@ -1,7 +1,7 @@
 // `npm run qemu -- [options] [kernel command line...]`: boots the ISO in a
 // QEMU window when a display is available, else on this terminal (serial).
 import { spawn } from "node:child_process";
-import { DEFAULT_MACHINE, MachineOptions, qemuArgs, requireQemu, STATUS_PANIC, STATUS_TEST_FAILED, STATUS_TEST_PASSED } from "./qemu/launch.ts";
+import { DEFAULT_MACHINE, MachineOptions, qemuArgs, requireQemu, STATUS_PANIC, STATUS_TEST_FAILED, STATUS_TEST_PASSED } from "../qemu/launch.ts";
 
 const USAGE = `usage: npm run qemu -- [options] [kernel command line words...]
   --headless        no window: the console is this terminal (Ctrl-A X quits)
