@@ -7,6 +7,10 @@ cd "$(dirname "$0")/.."
 # A file or command that proves each Debian package is installed.
 declare -A PACKAGE_PROOF=(
   [qemu-system-x86]=/usr/bin/qemu-system-x86_64
+  [qemu-system-gui]=/usr/lib/x86_64-linux-gnu/qemu/ui-gtk.so
+  [xvfb]=/usr/bin/Xvfb
+  [x11-utils]=/usr/bin/xwininfo
+  [x11-apps]=/usr/bin/xwd
   [grub-common]=/usr/bin/grub-mkrescue
   [grub-pc-bin]=/usr/lib/grub/i386-pc/modinfo.sh
   [grub-efi-amd64-bin]=/usr/lib/grub/x86_64-efi/modinfo.sh

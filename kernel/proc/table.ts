@@ -13,8 +13,7 @@ import { Module } from "../wasm/module";
 import { Store } from "../wasm/store";
 import { EXTERN_FUNC } from "../wasm/types";
 import { forgetProcess, makeRunnable } from "../sched/scheduler";
-import { freeFrameCount, FRAME_SIZE } from "../mem/frames";
-import { heapFreeBytes } from "../mem/heap";
+import { heapAvailableBytes, heapLargestAllocation } from "../mem/heap";
 import { Process, ProcessState, WaitRequest } from "../ipc/process";
 import { recordEnd } from "./exits";
 import { defineSystemCalls, writeToModule } from "./syscalls";
@@ -53,18 +52,32 @@ const WASM_PAGE: u64 = 64 << 10;
 // counting the whole module four times errs on the safe side.
 const CODE_EXPANSION: u64 = 4;
 
-/** Kernel memory a new process of `module` (`length` bytes) needs from the start. */
-function startCost(module: Module, length: u32, limits: Limits): u64 {
-  const pages: u64 = module.memories.length > 0 ? <u64>module.memories[0].min : 0;
-  return pages * WASM_PAGE + <u64>length * CODE_EXPANSION + Thread.stackBytes(limits);
+/** Bytes of the memory a new process of `module` starts with: one heap block. */
+function memoryBytes(module: Module): u64 {
+  return module.memories.length > 0 ? <u64>module.memories[0].min * WASM_PAGE : 0;
 }
 
-/** "" when the kernel can afford `cost` more bytes, else why not. */
-function memoryProblem(cost: u64): string {
-  const available = freeFrameCount() * FRAME_SIZE + heapFreeBytes();
-  if (cost + KERNEL_RESERVE <= available) return "";
-  return "not enough memory to start another process (it needs " + (cost >> 10).toString() + " KiB, " + (available >> 10).toString() +
-    " KiB are free and the kernel keeps " + (KERNEL_RESERVE >> 10).toString() + " KiB)";
+/** Kernel memory a new process of `module` (`length` bytes) needs from the start. */
+function startCost(module: Module, length: u32, limits: Limits): u64 {
+  return memoryBytes(module) + <u64>length * CODE_EXPANSION + Thread.stackBytes(limits);
+}
+
+/** "" when the kernel can afford to start `module` (`length` bytes), else why not. */
+function memoryProblem(module: Module, length: u32, limits: Limits): string {
+  const cost = startCost(module, length, limits);
+  const available = heapAvailableBytes();
+  if (cost + KERNEL_RESERVE > available) {
+    return "not enough memory to start another process (it needs " + (cost >> 10).toString() + " KiB, " + (available >> 10).toString() +
+      " KiB are free and the kernel keeps " + (KERNEL_RESERVE >> 10).toString() + " KiB)";
+  }
+  // A page more than the block, for the allocator's headers and rounding.
+  const piece = memoryBytes(module);
+  const largest = heapLargestAllocation();
+  if (piece > 0 && piece + WASM_PAGE > largest) {
+    return "not enough memory to start another process (its memory needs " + (piece >> 10).toString() +
+      " KiB in one piece, the largest the kernel can give is " + (largest >> 10).toString() + " KiB)";
+  }
+  return "";
 }
 
 /** Decodes, validates and instantiates a module and makes its `_start` runnable. */
@@ -73,7 +86,7 @@ export function spawn(name: string, cid: string, bytes: usize, length: u32, gran
   const limits = processLimits();
   const decoded = decodeModule(bytes, length, limits);
   if (decoded.module === null) return new SpawnResult(null, decoded.error);
-  const problem = memoryProblem(startCost(decoded.module!, length, limits));
+  const problem = memoryProblem(decoded.module!, length, limits);
   if (problem.length > 0) {
     decoded.module!.dispose();
     return new SpawnResult(null, problem);

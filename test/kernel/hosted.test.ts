@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cidOf } from "../../tools/identity/cid.ts";
 import { resolveConfig } from "../../tools/build/mkconfig.ts";
 import { runHosted } from "../../tools/hosted/image.ts";
+import wabt from "wabt";
 
 const OUT = new URL("../../out/", import.meta.url).pathname;
 
@@ -110,5 +111,53 @@ describe("npx atoll run", function () {
     const handler = atoll(["--handler", `console=${join(dir, "none.wasm")}`, trap]);
     assert.equal(handler.status, 1);
     assert.match(handler.stderr, /none\.wasm: no such file/);
+  });
+
+  it("exits 1 after a kernel panic, natively and in Node, with the panic on the terminal", () => {
+    for (const node of [[], ["--node"]]) {
+      // poweroff: the kernel stops waiting for the console's input, goes idle and then faults.
+      const r = atoll([...node, "--cmdline", "poweroff fault=abort", `${OUT}/modules/echo.wasm`]);
+      assert.match(r.stdout, /\*\*\* KERNEL PANIC \*\*\* abort: deliberate assertion failure/);
+      assert.match(r.stderr, /atoll run: the kernel panicked/);
+      assert.equal(r.status, 1);
+    }
+  });
+
+  it("shows what a module logs while it still computes (line-buffered output)", async () => {
+    // Its own process group, so the hosted kernel under it ends with it.
+    const run = spawn("node", ["tools/cli/atoll.mjs", "run", "--timeout", "600", `${OUT}/modules/spinner.wasm`], { detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    let seen = "";
+    try {
+      await new Promise<void>((resolve, reject) => {
+        run.stdout.on("data", (chunk: Buffer) => {
+          seen += chunk.toString();
+          if (/^spinner: spinning forever$/m.test(seen)) resolve();
+        });
+        run.on("close", () => reject(new Error(`the run ended before the spinner's line showed: ${seen}`)));
+      });
+    } finally {
+      process.kill(-run.pid!, "SIGKILL");
+    }
+  });
+
+  it("refuses modules the kernel heap cannot hold instead of crashing, natively and in Node", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "atoll-big-"));
+    const { buffer } = (await wabt()).parseWat("big.wat", `(module (memory 1000) (func (export "_start")))`).toBinary({});
+    writeFileSync(join(dir, "big.wasm"), buffer);
+    // Twenty 62.5 MiB memories: more than the 1 GiB the kernel heap may reach, on a hosted kernel whose heap uses no frames.
+    const files = Array.from({ length: 20 }, (_, i) => join(dir, `big${i}.wasm`));
+    for (const f of files) copyFileSync(join(dir, "big.wasm"), f);
+    for (const node of [[], ["--node"]]) {
+      const r = atoll([...node, ...files]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stderr, /cannot start big\d+: not enough memory to start another process/);
+      assert.doesNotMatch(r.stderr, /trapped|panicked/);
+    }
+  });
+
+  it("knows the kernel heap's limit as asconfig.json sets it", () => {
+    const config = JSON.parse(readFileSync("asconfig.json", "utf8"));
+    const declared = /HEAP_MAX_PAGES: u64 = (\d+);/.exec(readFileSync("kernel/mem/heap.ts", "utf8"));
+    assert.equal(Number(declared?.[1]), config.targets.kernel.maximumMemory);
   });
 });

@@ -64,6 +64,11 @@ static int input_ended;
 static uint32_t pic_mask = 0xff;
 static uint32_t pic_base;
 
+/* Set by SIGUSR1 (`atoll run` once its first module ended): end when idle,
+   so what the other modules still had to say gets out first. */
+static volatile sig_atomic_t end_when_idle;
+static void on_end_when_idle(int signal_number) { (void)signal_number; end_when_idle = 1; }
+
 static struct termios saved_terminal;
 static int terminal_raw;
 
@@ -266,15 +271,15 @@ void Z_hwZ_setInterruptAck(struct Z_hw_instance_t *hw, u64 eoi_register, u32 bas
 /* Sleeps until a byte arrives that has not raised the interrupt yet (a
    byte the guest leaves unread wakes nothing). When no interrupt can ever
    come the machine is idle for good: after the input ended that is a normal
-   end, otherwise a hang. */
+   end, otherwise a hang. After SIGUSR1 the first wait ends the program. */
 void Z_hwZ_waitForInterrupt(struct Z_hw_instance_t *hw) {
   (void)hw;
   fflush(stdout);
-  while (receive_interrupt_on()) {
+  while (receive_interrupt_on() && !end_when_idle) {
     if (received_signalled) pause();
     else if (receive_ready(-1)) return;
   }
-  finish(input_ended ? 0 : 1);
+  finish(input_ended || end_when_idle ? 0 : 1);
 }
 /* takeInterrupts polls standard input itself, so there is nothing to let in. */
 void Z_hwZ_acceptInterrupts(struct Z_hw_instance_t *hw) { (void)hw; }
@@ -346,8 +351,12 @@ int main(int argc, char **argv) {
     fprintf(stderr, "atoll-hosted: cannot allocate %llu MiB of simulated RAM\n", RAM_BYTES >> 20);
     return 2;
   }
+  /* Line by line, so what a module logs shows while it computes and
+     survives the kill of a timeout. */
+  setvbuf(stdout, NULL, _IOLBF, 0);
   if (!probing) {
     load_image(argv[1]);
+    signal(SIGUSR1, on_end_when_idle);
     raw_terminal();
   }
   wasm_rt_init();

@@ -11,9 +11,17 @@ import { Halted, newMachine } from "./machine.ts";
 
 /** What the kernel writes to the QEMU exit port when its self-tests pass. */
 const QEMU_SUCCESS = 0x10;
+/**
+ * After `stop`, how long the native kernel may run on to go idle (so the
+ * other modules' last lines get out) before it is killed anyway, when one
+ * of them computes on.
+ */
+const STOP_GRACE_MS = 5000;
 
 /** How a run went on: `output` gets the serial text; `stop` says when to end the kernel early. */
 export interface RunControl {
+  /** The kernel command line ("log=debug fault=abort"). */
+  cmdline: string;
   output: (text: string) => void;
   stop: () => boolean;
   timeoutMs: number;
@@ -23,19 +31,23 @@ export interface RunControl {
 export function launchNative(modules: BootModuleFile[], control: RunControl): Promise<number | null> {
   const dir = mkdtempSync(join(tmpdir(), "atoll-hosted-"));
   const image = join(dir, "boot.img");
-  writeFileSync(image, bootImage(modules, ""));
+  writeFileSync(image, bootImage(modules, control.cmdline));
   const child = spawn(HOSTED_KERNEL, [image, String(INFO_ADDRESS)], { stdio: ["inherit", "pipe", "inherit"] });
   let timedOut = false;
   const timer = control.timeoutMs > 0 ? setTimeout(() => ((timedOut = true), child.kill()), control.timeoutMs) : null;
   child.stdout.setEncoding("utf8");
+  let stopping: NodeJS.Timeout | null = null;
   child.stdout.on("data", (text: string) => {
     control.output(text);
-    if (control.stop()) child.kill();
+    if (stopping !== null || !control.stop()) return;
+    child.kill("SIGUSR1");
+    stopping = setTimeout(() => child.kill(), STOP_GRACE_MS);
   });
   return new Promise((resolve, reject) => {
     child.on("error", reject);
     child.on("close", (code) => {
       if (timer) clearTimeout(timer);
+      if (stopping) clearTimeout(stopping);
       rmSync(dir, { recursive: true, force: true });
       resolve(timedOut ? null : code ?? 0);
     });
@@ -60,7 +72,7 @@ function readStandardInput(): Uint8Array | null {
  */
 export async function launchInNode(modules: BootModuleFile[], control: RunControl): Promise<number | null> {
   const machine = await newMachine();
-  const placed = bootLayout(modules, "");
+  const placed = bootLayout(modules, control.cmdline);
   const info = placed.pop()!;
   for (const p of placed) machine.memory.write(p.address, p.bytes);
   const decoder = new TextDecoder();

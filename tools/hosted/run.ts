@@ -4,7 +4,8 @@
 // --handler. Modules are files, or CIDs found in the store folder (files
 // named <cid>.wasm; every file run is added to it) or among the built
 // modules. The run ends when the first module ends, with its exit status;
-// 1 when it trapped, was killed or could not start, 2 for bad arguments.
+// 1 when it trapped, was killed or could not start, or the kernel panicked
+// (whatever the modules did before), 2 for bad arguments.
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { cidOf } from "../identity/cid.ts";
@@ -30,6 +31,7 @@ export const RUN_USAGE = `usage: atoll run [options] <file.wasm|cid>... [-- argu
   --store DIR             the folder of modules named <cid>.wasm (default ${STORE})
   --node                  run out/kernel.wasm in Node even when the native hosted kernel is built
   --timeout SECONDS       end the run after this long (default 60 when standard input is not a terminal)
+  --cmdline TEXT          the kernel command line (see the README: log=debug, fault=abort, ...)
   --verbose               show the whole kernel log on stderr`;
 
 interface RunOptions {
@@ -37,6 +39,7 @@ interface RunOptions {
   grants: string[];
   handlers: Map<string, string>;
   timeoutSeconds: number;
+  cmdline: string;
   verbose: boolean;
   node: boolean;
   targets: string[];
@@ -53,7 +56,7 @@ function parseHandler(text: string, handlers: Map<string, string>): string | nul
 export function parseRunOptions(argv: string[]): RunOptions | string {
   const opts: RunOptions = {
     store: STORE, grants: [...DEFAULT_GRANTS], handlers: new Map(Object.entries(DEFAULT_HANDLERS)),
-    timeoutSeconds: process.stdin.isTTY ? 0 : 60, verbose: false, node: false, targets: [], args: [],
+    timeoutSeconds: process.stdin.isTTY ? 0 : 60, cmdline: "", verbose: false, node: false, targets: [], args: [],
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -70,6 +73,7 @@ export function parseRunOptions(argv: string[]): RunOptions | string {
       opts.timeoutSeconds = Number(next());
       if (!(opts.timeoutSeconds > 0)) problem = "--timeout wants a number of seconds";
     }
+    else if (a === "--cmdline") opts.cmdline = next();
     else if (a === "--verbose") opts.verbose = true;
     else if (a === "--node") opts.node = true;
     else if (a.startsWith("-")) problem = `unknown option ${a}`;
@@ -133,13 +137,21 @@ async function bootModules(opts: RunOptions): Promise<BootModuleFile[]> {
   return [...modules, { name: "config", bytes: new Uint8Array(Buffer.from(lines.join("\n") + "\n")) }];
 }
 
+/** What the kernel's panic path writes first (kernel/panic/panic.ts). */
+const PANIC_MARK = "*** KERNEL PANIC ***";
+
 /**
  * Follows the kernel log: what modules log goes to stdout, failures to
  * stderr (everything with --verbose), and the first module's end is kept.
+ * The console text is watched for a panic, which halts the kernel as
+ * quietly as an idle end would.
  */
 class Report {
   failed = false;
+  panicked = false;
   mainEnd: ProcessEnd | null = null;
+  // The end of the console text seen so far, for a mark split over two pieces.
+  private tail = "";
 
   constructor(private mainName: string, private verbose: boolean) {}
 
@@ -154,8 +166,18 @@ class Report {
     else if (failure || level === "error") console.error(text);
   }
 
-  /** The first module's status when it ended, else 0 when the kernel ended well. */
+  console(text: string): void {
+    const seen = this.tail + text;
+    if (seen.includes(PANIC_MARK)) this.panicked = true;
+    this.tail = seen.slice(-PANIC_MARK.length);
+  }
+
+  /** The first module's status when it ended, else 0 when the kernel ended well; 1 after a panic. */
   status(kernelStatus: number | null): number {
+    if (this.panicked) {
+      console.error("atoll run: the kernel panicked");
+      return 1;
+    }
     if (kernelStatus === null) {
       console.error("atoll run: timed out (the modules still ran); use --timeout to wait longer");
       return 1;
@@ -184,8 +206,10 @@ export async function atollRun(argv: string[]): Promise<number> {
     return 1;
   }
   const report = new Report(modules[modules.length - 1 - opts.targets.length].name, opts.verbose);
-  const splitter = new SerialSplitter((text) => process.stdout.write(text), (line) => report.line(line));
-  const control: RunControl = { output: (text) => splitter.feed(text), stop: () => report.mainEnd !== null, timeoutMs: opts.timeoutSeconds * 1000 };
+  const splitter = new SerialSplitter((text) => (report.console(text), process.stdout.write(text)), (line) => report.line(line));
+  const control: RunControl = {
+    cmdline: opts.cmdline, output: (text) => splitter.feed(text), stop: () => report.mainEnd !== null, timeoutMs: opts.timeoutSeconds * 1000,
+  };
   const status = await (native ? launchNative : launchInNode)(modules, control);
   return report.status(status);
 }
