@@ -86,6 +86,7 @@ function cachedHandler(sender: Process, key: string): Process | null {
 function deliverMessage(handler: Process, m: Message): void {
   const sender = m.sender;
   if (sender !== null) sender.servedBy.add(handler.pid);
+  m.handler = handler;
   if (m.needsAnswer) handler.toAnswer.set(m.id, m);
   deliver(handler, m.notification);
 }
@@ -96,8 +97,8 @@ function deliverMessage(handler: Process, m: Message): void {
  */
 export function answer(handler: Process, id: u64, isError: bool, bytes: Uint8Array): i32 {
   if (!handler.toAnswer.has(id)) return E_UNKNOWN_MESSAGE;
+  const m = handler.toAnswer.get(id);
   handler.toAnswer.delete(id);
-  const m = inFlight.get(id);
   inFlight.delete(id);
   notifySender(m.sender, id, isError, bytes);
   return OK;
@@ -162,10 +163,24 @@ function withdraw(id: u64): void {
     const at = waiting.indexOf(m);
     if (at >= 0) waiting.splice(at, 1);
   }
-  const handler = handlerOf(m.interfaceKey);
+  // The process it went to, which may no longer handle the interface.
+  const handler = m.handler;
   if (handler !== null && handler.toAnswer.has(id)) {
     handler.toAnswer.delete(id);
     removeQueued(handler, NOTIFY_MESSAGE, id);
+  }
+}
+
+// Drops what `p` sent that still waits for a first handler, answers
+// expected or not: a later handler must not hear from a process that ended.
+function withdrawDelayed(p: Process): void {
+  const keys = delayed.keys();
+  for (let k = 0; k < keys.length; k++) {
+    const waiting = delayed.get(keys[k]);
+    const kept = new Array<Message>();
+    for (let i = 0; i < waiting.length; i++) if (waiting[i].sender !== p) kept.push(waiting[i]);
+    if (kept.length == 0) delayed.delete(keys[k]);
+    else if (kept.length < waiting.length) delayed.set(keys[k], kept);
   }
 }
 
@@ -230,6 +245,7 @@ export function releaseProcess(p: Process, reason: string): void {
   const sent = p.awaiting.values();
   for (let i = 0; i < sent.length; i++) withdraw(sent[i]);
   p.awaiting.clear();
+  withdrawDelayed(p);
   const served = p.servedBy.values();
   for (let i = 0; i < served.length; i++) {
     const handler = processByPid(served[i]);
