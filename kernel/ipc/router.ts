@@ -4,10 +4,11 @@
 // flooding module gets errors while the others keep running.
 import {
   ANSWER_HEADER, E_NO_HANDLER, E_PERMISSION, E_QUEUE_FULL, E_TOO_MANY_PENDING, E_UNKNOWN_MESSAGE, MAX_DELAYED,
-  MAX_PENDING_ANSWERS, MESSAGE_HEADER, NOTIFY_ANSWER, NOTIFY_MESSAGE, OK, SEND_ALLOW_DELAY, SEND_NEEDS_ANSWER,
+  MAX_PENDING_ANSWERS, MAX_QUEUE_SHARE, MAX_QUEUED_SHARED, MESSAGE_HEADER, NOTIFY_ANSWER, NOTIFY_MESSAGE, OK, SEND_ALLOW_DELAY, SEND_NEEDS_ANSWER,
 } from "./abi";
 import { HASH_BYTES, keyBytes } from "./hashkey";
 import { answerNotification, destroyedNotification, errorPayload, framed, Message, messageNotification, Notification } from "./message";
+import { NOTIFICATION_INCOMING_SENDER_AT } from "./interfaces.generated";
 import { kernelHandlerFor } from "./kernel-interfaces";
 import { Process } from "../proc/process";
 import { deliver, processByPid } from "../proc/table";
@@ -62,7 +63,7 @@ export function send(sender: Process, key: string, hash: usize, bytes: Uint8Arra
     waiting.push(m);
     delayed.set(key, waiting);
   } else {
-    if (handler.queueFull()) return E_QUEUE_FULL;
+    if (handler.queueFull() && !withinShare(handler, sender.pid)) return E_QUEUE_FULL;
     deliverMessage(handler, m);
   }
   nextMessageId++;
@@ -81,6 +82,17 @@ function cachedHandler(sender: Process, key: string): Process | null {
     sender.lastHandlerGeneration = registryGeneration;
   }
   return sender.lastHandler;
+}
+
+// Whether a full queue of `handler` still takes a message from `senderPid`.
+function withinShare(handler: Process, senderPid: u64): bool {
+  if (handler.queue.length >= MAX_QUEUED_SHARED) return false;
+  let mine = 0;
+  for (let i = 0; i < handler.queue.length; i++) {
+    const n = handler.queue[i];
+    if (n.kind == NOTIFY_MESSAGE && load<u64>(n.bytes.dataStart + NOTIFICATION_INCOMING_SENDER_AT) == senderPid) mine++;
+  }
+  return mine < MAX_QUEUE_SHARE;
 }
 
 function deliverMessage(handler: Process, m: Message): void {
@@ -141,6 +153,11 @@ function notifySender(sender: Process | null, id: u64, isError: bool, bytes: Uin
   if (!sender.alive || !sender.awaiting.has(id)) return;
   sender.awaiting.delete(id);
   deliver(sender, answerNotification(bytes, id, isError));
+}
+
+/** Withdraws a message the kernel sent (kernelSend) that its requester no longer waits for. */
+export function kernelCancel(id: u64): void {
+  withdraw(id);
 }
 
 /** Withdraws a message `sender` sent and awaits; any answer is dropped. */
@@ -249,7 +266,8 @@ export function releaseProcess(p: Process, reason: string): void {
   const served = p.servedBy.values();
   for (let i = 0; i < served.length; i++) {
     const handler = processByPid(served[i]);
-    if (handler !== null && handler !== p) deliver(handler, destroyedNotification(p.pid));
+    // Past the queue bound the handler misses the news, like any sender's message.
+    if (handler !== null && handler !== p && !handler.queueFull()) deliver(handler, destroyedNotification(p.pid));
   }
   p.servedBy.clear();
   p.queue = new Array<Notification>();

@@ -12,7 +12,7 @@ import * as log from "../console/log";
 import { cidOfBytes } from "../identity/cid";
 import { LOADER_INTERFACE, LOADER_LOAD } from "../ipc/interfaces.generated";
 import { Message } from "../ipc/message";
-import { kernelAnswer, kernelRefuse, kernelSend, reserve } from "../ipc/router";
+import { kernelAnswer, kernelCancel, kernelRefuse, kernelSend, reserve } from "../ipc/router";
 import { encodeStartAnswer } from "../../interfaces/as/generated/process";
 import { Process } from "./process";
 import { spawn, SpawnResult } from "./table";
@@ -25,6 +25,8 @@ class PendingLoad {
 }
 
 const pendingLoads = new Map<u64, PendingLoad>();
+/** Loads one process may wait for at a time. */
+export const MAX_PENDING_LOADS = 8;
 
 const MAX_CONFIG_BYTES: u64 = 64 << 10;
 
@@ -57,6 +59,7 @@ function answerStart(requester: Process, request: Message, result: SpawnResult):
     kernelRefuse(requester, request, result.error);
     return;
   }
+  p.parent = requester.pid;
   kernelAnswer(requester, request, false, encodeStartAnswer(p.pid));
 }
 
@@ -64,6 +67,10 @@ function answerStart(requester: Process, request: Message, result: SpawnResult):
 export function startForRequest(requester: Process, request: Message, name: string, digest: usize, cid: string, grants: Set<string>, args: string[]): void {
   if (moduleByCid(cid) !== null) {
     answerStart(requester, request, launch(name, cid, grants, args));
+    return;
+  }
+  if (pendingLoadsOf(requester) >= MAX_PENDING_LOADS) {
+    kernelRefuse(requester, request, "at most " + MAX_PENDING_LOADS.toString() + " starts may wait for the loader at a time");
     return;
   }
   const load = new Uint8Array(33);
@@ -75,6 +82,27 @@ export function startForRequest(requester: Process, request: Message, name: stri
     return;
   }
   pendingLoads.set(<u64>id, new PendingLoad(requester, request, name, cid, grants, args));
+}
+
+// How many loads `requester` waits for. Loads of processes that ended, or
+// that no longer await the answer, are withdrawn from the loader on the way:
+// the table stays bounded by what live processes wait for.
+function pendingLoadsOf(requester: Process): i32 {
+  const ids = pendingLoads.keys();
+  let count = 0;
+  for (let i = 0; i < ids.length; i++) {
+    const pending = pendingLoads.get(ids[i]);
+    if (!stillWanted(pending)) {
+      pendingLoads.delete(ids[i]);
+      kernelCancel(ids[i]);
+    } else if (pending.requester === requester) count++;
+  }
+  return count;
+}
+
+function stillWanted(pending: PendingLoad): bool {
+  const requester = pending.requester;
+  return requester.alive && (!pending.request.needsAnswer || requester.awaiting.has(pending.request.id));
 }
 
 /** The loader answered load(): bytes (u32 length, then the bytes) or an error. */

@@ -33,6 +33,8 @@ export class Process {
   exiting: bool = false;
   exitStatus: i32 = 0;
   fuelUsed: u64 = 0;
+  /** The process that started it through the process interface; 0 for the boot configuration. */
+  parent: u64 = 0;
   /** The arguments it was started with (process.arguments). */
   arguments: string[] = [];
   /** process.wait messages to answer when this process ends. */

@@ -12,10 +12,12 @@ import { Thread } from "../wasm/execute";
 import { waitFor } from "./exits";
 import { runForRequest, startableModules, startForRequest } from "./launch";
 import { Process, ProcessState } from "./process";
-import { allProcesses, endProcess, processByPid } from "./table";
+import { allProcesses, childrenOf, endProcess, processByPid, startedBy } from "./table";
 
 const MAX_NAME_BYTES = 64;
 const MAX_ARGUMENTS = 64;
+/** Live processes one process may have started, so that it cannot take every slot. */
+export const MAX_CHILDREN = 64;
 const EMPTY = new Uint8Array(0);
 
 export function handleProcess(sender: Process, m: Message): void {
@@ -37,8 +39,9 @@ function malformed(sender: Process, m: Message): void {
   refuseMalformed(sender, m, "process");
 }
 
-// "" when a new process's name and arguments are acceptable, else why not.
-function startProblem(name: string, args: string[]): string {
+// "" when `sender` may start a process with this name and arguments, else why not.
+function startProblem(sender: Process, name: string, args: string[]): string {
+  if (childrenOf(sender.pid) >= MAX_CHILDREN) return "at most " + MAX_CHILDREN.toString() + " live processes started by one process";
   if (name.length == 0 || String.UTF8.byteLength(name) > MAX_NAME_BYTES) return "a process name has 1 to " + MAX_NAME_BYTES.toString() + " bytes";
   if (args.length > MAX_ARGUMENTS) return "at most " + MAX_ARGUMENTS.toString() + " arguments";
   return "";
@@ -46,7 +49,7 @@ function startProblem(name: string, args: string[]): string {
 
 function start(sender: Process, m: Message, request: proc.Start | null): void {
   if (request === null) return malformed(sender, m);
-  const problem = startProblem(request.name, request.arguments);
+  const problem = startProblem(sender, request.name, request.arguments);
   if (problem.length > 0) return kernelRefuse(sender, m, problem);
   // The new process gets only the requested grants the sender holds itself.
   const grants = new Set<string>();
@@ -60,7 +63,7 @@ function start(sender: Process, m: Message, request: proc.Start | null): void {
 
 function run(sender: Process, m: Message, request: proc.Run | null): void {
   if (request === null) return malformed(sender, m);
-  const problem = startProblem(request.name, request.arguments);
+  const problem = startProblem(sender, request.name, request.arguments);
   if (problem.length > 0) return kernelRefuse(sender, m, problem);
   runForRequest(sender, m, request.name, request.arguments);
 }
@@ -72,6 +75,7 @@ function kill(sender: Process, m: Message, request: proc.Kill | null): void {
   const target = processByPid(request.pid);
   if (target === null) kernelRefuse(sender, m, "no process " + request.pid.toString());
   else if (target === sender) kernelRefuse(sender, m, "a process cannot kill itself; send process.exit instead");
+  else if (!startedBy(target, sender)) kernelRefuse(sender, m, "process " + target.pid.toString() + " was not started by this process nor its descendants");
   else {
     endProcess(target, -1, "killed by process " + sender.pid.toString());
     kernelAnswer(sender, m, false, EMPTY);
