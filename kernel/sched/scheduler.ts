@@ -1,6 +1,9 @@
-// Round-robin over runnable processes. Each turn runs one process for a
-// fixed amount of fuel (Wasm instructions), so a module in an endless loop
-// only ever delays the others by one quantum.
+// Round-robin over runnable processes. Each slice is a fixed amount of fuel
+// (Wasm instructions), so a module in an endless loop only ever delays the
+// others by one quantum. A process woken by a message or an answer runs
+// before those that used their whole slice, on what is left of its own: the
+// two ends of a conversation pass the CPU between them until one has used a
+// quantum, then take their turn behind a computing module like anyone.
 import { Process, ProcessState } from "../proc/process";
 import { endProcess } from "../proc/table";
 import { THREAD_BLOCKED, THREAD_DONE, THREAD_OUT_OF_FUEL } from "../wasm/execute";
@@ -16,24 +19,34 @@ import * as log from "../console/log";
 export const QUANTUM: i64 = 50_000;
 
 const runQueue: Process[] = [];
+/** Processes woken with fuel left in their slice: they run first. */
+const woken: Process[] = [];
 /** The process whose turn it is (its system calls run while it does). */
 let running: Process | null = null;
 
 /** Fuel `p` has used, counting the turn it may be in the middle of. */
 export function fuelUsed(p: Process): u64 {
-  return p === running ? p.fuelUsed + <u64>(QUANTUM - p.thread.fuel) : p.fuelUsed;
+  return p === running ? p.fuelUsed + <u64>(p.sliceLeft - p.thread.fuel) : p.fuelUsed;
 }
 
 export function makeRunnable(p: Process): void {
   if (!p.alive) return;
   p.state = ProcessState.Runnable;
-  if (!runQueue.includes(p)) runQueue.push(p);
+  if (runQueue.includes(p) || woken.includes(p)) return;
+  if (p.sliceLeft > 0) woken.push(p);
+  else runQueue.push(p);
 }
 
-/** Drops an ended process from the run queue, so nothing keeps it alive. */
+/** Drops an ended process from the run queues, so nothing keeps it alive. */
 export function forgetProcess(p: Process): void {
-  const at = runQueue.indexOf(p);
+  let at = runQueue.indexOf(p);
   if (at >= 0) runQueue.splice(at, 1);
+  at = woken.indexOf(p);
+  if (at >= 0) woken.splice(at, 1);
+}
+
+function nextToRun(): Process {
+  return woken.length > 0 ? woken.shift() : runQueue.shift();
 }
 
 let waitForDevices = true;
@@ -52,8 +65,8 @@ export function setWaitForDevices(wait: bool): void {
 export function runUntilIdle(): void {
   let announced = false;
   for (;;) {
-    while (runQueue.length > 0) {
-      runTurn(runQueue.shift());
+    while (woken.length > 0 || runQueue.length > 0) {
+      runTurn(nextToRun());
       // Sleepers and interrupts are served even while others keep the CPU busy.
       if (hasSleeps() && nextDeadline() <= nanosSinceEntry()) wakeSleepers();
       if (hasIrqSubscriptions()) {
@@ -98,16 +111,21 @@ function finished(p: Process): void {
   }
   p.next = null;
   p.thread.start(next, 0);
-  runQueue.push(p);
+  makeRunnable(p);
 }
 
 function runTurn(p: Process): void {
   if (!p.alive || p.state != ProcessState.Runnable) return;
+  if (p.sliceLeft <= 0) p.sliceLeft = QUANTUM;
   running = p;
-  const status = p.thread.run(QUANTUM);
+  const status = p.thread.run(p.sliceLeft);
   running = null;
-  p.fuelUsed += <u64>(QUANTUM - p.thread.fuel);
-  if (status == THREAD_OUT_OF_FUEL) runQueue.push(p);
+  p.fuelUsed += <u64>(p.sliceLeft - p.thread.fuel);
+  p.sliceLeft = p.thread.fuel;
+  if (status == THREAD_OUT_OF_FUEL) {
+    p.sliceLeft = 0;
+    runQueue.push(p);
+  }
   // process.exit blocked the thread so that it ends here, off its own stack.
   else if (p.exiting) endProcess(p, p.exitStatus, "");
   else if (status == THREAD_BLOCKED) {

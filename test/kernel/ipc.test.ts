@@ -243,6 +243,25 @@ describe("processes and IPC (hosted)", function () {
     assert.ok(quickAt >= 0 && spinAt > quickAt, "quick finished before the spinner");
   });
 
+  it("serves message traffic before a module that computes", async () => {
+    // Alone, 200 round trips cost far less fuel than the spin; they used to
+    // wait a whole quantum of the spinner's at every message.
+    const spinner = program(PONG, `
+      (local $i i32)
+      (loop $spin
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $spin (i32.lt_u (local.get $i) (i32.const 1000000))))
+      (call $log $str("spin done"))`);
+    const log = await run([
+      { name: "spinner", bytes: spinner, grants: [KERNEL_LOG] },
+      { name: "pong", bytes: pong, grants: [REGISTRY] },
+      { name: "ping", bytes: ping, grants: [KERNEL_LOG, PONG] },
+    ]);
+    const pingAt = log.indexOf("ping: 200 round trips done");
+    const spinAt = log.indexOf("spinner: spin done");
+    assert.ok(pingAt >= 0 && spinAt > pingAt, "the round trips finished before the spinner");
+  });
+
   it("runs a module's start function under fuel too, then _start", async () => {
     const slowStart = program(PONG, `(call $log $str("start function done, now _start"))`, {}, `
       (global $spins (mut i32) (i32.const 0))

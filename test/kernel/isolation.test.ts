@@ -355,7 +355,10 @@ describe("authority over other processes and fair shares (hosted)", function () 
   });
 
   it("still takes a message from another sender when one has filled a handler's queue", async () => {
-    const deaf = program(PONG, `(call $register (i32.const 64)) ${forever}`);
+    // Blocks in a wait for answers only: it never reads its queue.
+    const deaf = program(PONG, `
+      (call $register (i32.const 64))
+      (drop (call $wait (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 4096) (i32.const 4096)))`);
     const flooder = program(PONG, `
       (block $full (loop $more
         (br_if $full (i32.ne (call $call (i32.const 64) (i32.const 400) (i32.const 4) (i32.const 0)) (i32.const 0)))
