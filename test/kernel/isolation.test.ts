@@ -330,6 +330,25 @@ describe("kernel objects a process makes are bounded and go when it ends (hosted
     assert.match(log, /cannot start tables: table of 40000 elements exceeds what is left of the 65536 elements of all tables/);
     assert.doesNotMatch(log, /tables: never/);
   });
+
+  it("bounds the DMA buffers of one process together", async () => {
+    const HARDWARE = interfaceHash("hardware");
+    const allocate = (bytes: number, error: number) => `
+      (i32.store8 (i32.const 600) (i32.const 4)) (i32.store (i32.const 601) (i32.const ${bytes}))
+      (call $expect (call $call (i32.const 64) (i32.const 600) (i32.const 5) (i32.const ${NEEDS_ANSWER})) (i32.const 0))
+      (call $expect (call $await) (i32.const ${error}))`;
+    const hoarder = program(HARDWARE, `
+      ${allocate(4 << 20, 0)}
+      ${allocate(4096, 1)}
+      (call $log (i32.const ${NOTIFICATION.at.answerData}) (i32.load (i32.const ${NOTIFICATION.at.answerLength})))`);
+    const log = await run([
+      { name: "hoarder", bytes: hoarder, grants: [HARDWARE, KERNEL_LOG] },
+      { name: "other", bytes: program(HARDWARE, `${allocate(4 << 20, 0)} (call $log $str("other got its own"))`), grants: [HARDWARE, KERNEL_LOG] },
+    ]);
+    assertSurvived(log);
+    assert.match(log, /hoarder: the DMA buffers of one process hold at most 4194304 bytes/);
+    assert.match(log, /other: other got its own/);
+  });
 });
 
 describe("authority over other processes and fair shares (hosted)", function () {
