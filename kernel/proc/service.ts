@@ -107,7 +107,8 @@ function grants(sender: Process, m: Message, request: proc.Grants | null): void 
 
 /**
  * Kernel memory a process holds: its linear memory and tables, its copy of
- * the module and the code compiled from it, and its thread's stacks.
+ * the module and the code compiled from it, its thread's stacks, and the
+ * notifications queued for it and messages it owes answers to.
  */
 function memoryBytes(p: Process): u64 {
   const instance = p.instance;
@@ -115,6 +116,15 @@ function memoryBytes(p: Process): u64 {
   let bytes = <u64>module.byteLength + (<u64>module.codeLength << 2) + Thread.stackBytes(p.store.limits);
   if (instance.memory !== null) bytes += instance.memory!.byteLength;
   for (let i = 0; i < instance.tables.length; i++) bytes += <u64>instance.tables[i].size << 3;
+  return bytes + messageBytes(p);
+}
+
+// An owed message still in the queue is counted there, once.
+function messageBytes(p: Process): u64 {
+  let bytes: u64 = 0;
+  for (let i = 0; i < p.queue.length; i++) bytes += <u64>p.queue[i].bytes.length;
+  const owed = p.toAnswer.values();
+  for (let i = 0; i < owed.length; i++) if (owed[i].received) bytes += <u64>owed[i].notification.bytes.length;
   return bytes;
 }
 

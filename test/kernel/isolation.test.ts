@@ -331,6 +331,29 @@ describe("kernel objects a process makes are bounded and go when it ends (hosted
     assert.doesNotMatch(log, /tables: never/);
   });
 
+  it("counts the messages queued for a process in its memory in process.list", async () => {
+    const deaf = program(PONG, `
+      (call $register (i32.const 64))
+      (drop (call $wait (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 4096) (i32.const 4096)))`);
+    const flooder = program(PONG, `
+      (local $i i32)
+      (loop $again
+        (call $expect (call $call (i32.const 64) (i32.const 0) (i32.const 60000) (i32.const 0)) (i32.const 0))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $again (i32.lt_u (local.get $i) (i32.const 100))))`);
+    const lister = scriptProgram([{ iface: "process", message: "list" }]);
+    const log = await run([
+      { name: "deaf", bytes: deaf, grants: [REGISTRY] },
+      { name: "flooder", bytes: flooder, grants: [PONG] },
+      { name: "lister", bytes: lister, grants: [KERNEL_LOG, PROCESS] },
+    ]);
+    assertSurvived(log);
+    const list = replies(log, "lister")[0].as("process", "list") as { pids: bigint[]; memory: bigint[] };
+    const memoryOf = (pid: bigint) => Number(list.memory[list.pids.indexOf(pid)]);
+    assert.ok(memoryOf(1n) >= 100 * 60000, `deaf holds ${memoryOf(1n)} bytes`);
+    assert.ok(memoryOf(3n) < 100 * 60000, `lister holds ${memoryOf(3n)} bytes`);
+  });
+
   it("bounds the DMA buffers of one process together", async () => {
     const HARDWARE = interfaceHash("hardware");
     const allocate = (bytes: number, error: number) => `
