@@ -1,9 +1,13 @@
-// Round-robin over runnable processes. Each slice is a fixed amount of fuel
-// (Wasm instructions), so a module in an endless loop only ever delays the
-// others by one quantum. A process woken by a message or an answer runs
-// before those that used their whole slice, on what is left of its own: the
-// two ends of a conversation pass the CPU between them until one has used a
-// quantum, then take their turn behind a computing module like anyone.
+// Round-robin over runnable processes. Each turn is at most a fixed amount
+// of fuel (Wasm instructions), so a module in an endless loop only ever
+// delays the others by one quantum. A process woken by a message or an
+// answer runs before those that used a whole turn, while it has priority
+// left: WAKE_BUDGET fuel over its turns. The two ends of a conversation pass
+// the CPU between them until one has used its budget; then it takes its
+// turn behind a computing module with a fresh one, so traffic cannot starve
+// computation either. A unit of fuel is one loop iteration or call, much
+// cheaper in a tight loop than in code that formats and sends messages, so
+// the budget is several quanta.
 import { Process, ProcessState } from "../proc/process";
 import { endProcess } from "../proc/table";
 import { THREAD_BLOCKED, THREAD_DONE, THREAD_OUT_OF_FUEL } from "../wasm/execute";
@@ -17,24 +21,32 @@ import { deliverIrqs, hasIrqSubscriptions } from "../hardware/irqs";
 import * as log from "../console/log";
 
 export const QUANTUM: i64 = 50_000;
+const WAKE_BUDGET: i64 = 4 * QUANTUM;
 
 const runQueue: Process[] = [];
 /** Processes woken with fuel left in their slice: they run first. */
 const woken: Process[] = [];
 /** The process whose turn it is (its system calls run while it does). */
 let running: Process | null = null;
+/** The fuel the running process's turn started with. */
+let turnFuel: i64 = 0;
 
 /** Fuel `p` has used, counting the turn it may be in the middle of. */
 export function fuelUsed(p: Process): u64 {
-  return p === running ? p.fuelUsed + <u64>(p.sliceLeft - p.thread.fuel) : p.fuelUsed;
+  return p === running ? p.fuelUsed + <u64>(turnFuel - p.thread.fuel) : p.fuelUsed;
 }
 
 export function makeRunnable(p: Process): void {
   if (!p.alive) return;
   p.state = ProcessState.Runnable;
   if (runQueue.includes(p) || woken.includes(p)) return;
-  if (p.sliceLeft > 0) woken.push(p);
-  else runQueue.push(p);
+  if (p.priorityLeft > 0) woken.push(p);
+  else queueBehind(p);
+}
+
+function queueBehind(p: Process): void {
+  p.priorityLeft = WAKE_BUDGET;
+  runQueue.push(p);
 }
 
 /** Drops an ended process from the run queues, so nothing keeps it alive. */
@@ -116,16 +128,14 @@ function finished(p: Process): void {
 
 function runTurn(p: Process): void {
   if (!p.alive || p.state != ProcessState.Runnable) return;
-  if (p.sliceLeft <= 0) p.sliceLeft = QUANTUM;
   running = p;
-  const status = p.thread.run(p.sliceLeft);
+  turnFuel = min(p.priorityLeft, QUANTUM);
+  const status = p.thread.run(turnFuel);
   running = null;
-  p.fuelUsed += <u64>(p.sliceLeft - p.thread.fuel);
-  p.sliceLeft = p.thread.fuel;
-  if (status == THREAD_OUT_OF_FUEL) {
-    p.sliceLeft = 0;
-    runQueue.push(p);
-  }
+  const used = turnFuel - p.thread.fuel;
+  p.fuelUsed += <u64>used;
+  p.priorityLeft -= used;
+  if (status == THREAD_OUT_OF_FUEL) queueBehind(p);
   // process.exit blocked the thread so that it ends here, off its own stack.
   else if (p.exiting) endProcess(p, p.exitStatus, "");
   else if (status == THREAD_BLOCKED) {
