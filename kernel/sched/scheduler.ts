@@ -24,7 +24,7 @@ export const QUANTUM: i64 = 50_000;
 const WAKE_BUDGET: i64 = 4 * QUANTUM;
 
 const runQueue: Process[] = [];
-/** Processes woken with fuel left in their slice: they run first. */
+/** Processes woken with priority left: they run first. */
 const woken: Process[] = [];
 /** The process whose turn it is (its system calls run while it does). */
 let running: Process | null = null;
