@@ -16,6 +16,8 @@ import { Process } from "../ipc/process";
 const PORTS: u64 = 0x10000;
 const MAX_TRANSFER: u32 = 64 << 10;
 const MAX_DMA_FRAMES: u64 = 1024;
+/** All the DMA buffers of one process together, so that no process takes every frame. */
+const MAX_DMA_FRAMES_PER_PROCESS: u64 = 1024;
 
 class Claim {
   constructor(public pid: u64, public start: u64, public end: u64, public dma: bool) {}
@@ -91,6 +93,10 @@ function allocateDma(sender: Process, m: Message, length: u32): void {
     kernelRefuse(sender, m, "DMA buffers are 1 byte to " + (MAX_DMA_FRAMES * FRAME_SIZE).toString() + " bytes");
     return;
   }
+  if (dmaFramesOf(sender.pid) + frames > MAX_DMA_FRAMES_PER_PROCESS) {
+    kernelRefuse(sender, m, "the DMA buffers of one process hold at most " + (MAX_DMA_FRAMES_PER_PROCESS * FRAME_SIZE).toString() + " bytes");
+    return;
+  }
   const physical = allocFrames(frames, 1);
   if (physical == 0) {
     kernelRefuse(sender, m, "no " + frames.toString() + " contiguous free frames");
@@ -99,6 +105,15 @@ function allocateDma(sender: Process, m: Message, length: u32): void {
   physFill(physical, 0, frames * FRAME_SIZE);
   memoryClaims.push(new Claim(sender.pid, physical, physical + frames * FRAME_SIZE, true));
   kernelAnswer(sender, m, false, hardware.encodeAllocateDmaAnswer(physical));
+}
+
+function dmaFramesOf(pid: u64): u64 {
+  let frames: u64 = 0;
+  for (let i = 0; i < memoryClaims.length; i++) {
+    const c = memoryClaims[i];
+    if (c.dma && c.pid == pid) frames += (c.end - c.start) / FRAME_SIZE;
+  }
+  return frames;
 }
 
 function freeDma(sender: Process, m: Message, physical: u64): void {

@@ -32,6 +32,12 @@ export const E_INVALID: i32 = -9;
 export const MAX_MESSAGE_BYTES: u32 = 64 << 10;
 /** Notifications waiting to be read by one process. */
 export const MAX_QUEUED: i32 = 128;
+/**
+ * A full queue still takes messages from a sender with fewer than this many
+ * in it, up to MAX_QUEUED_SHARED in all: one flooder cannot lock the others out.
+ */
+export const MAX_QUEUE_SHARE: i32 = 16;
+export const MAX_QUEUED_SHARED: i32 = 2 * MAX_QUEUED;
 /** Messages one process may have sent and not yet had answered. */
 export const MAX_PENDING_ANSWERS: i32 = 64;
 /** Messages waiting for an interface's first handler. */

@@ -22,6 +22,11 @@ export class Notification {
 export class Message {
   /** Whether the handler has read it from its queue. */
   received: bool = false;
+  /**
+   * The process it was delivered to, null while undelivered: the one that
+   * owes the answer even after it gave up the interface or another took it.
+   */
+  handler: Process | null = null;
   constructor(
     public id: u64,
     public interfaceKey: string,

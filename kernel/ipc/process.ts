@@ -34,6 +34,10 @@ export class Process {
   exiting: bool = false;
   exitStatus: i32 = 0;
   fuelUsed: u64 = 0;
+  /** Fuel it may still use ahead of others when woken (see kernel/sched/scheduler.ts). */
+  priorityLeft: i64 = 0;
+  /** The process that started it through the process interface; 0 for the boot configuration. */
+  parent: u64 = 0;
   /** The arguments it was started with (process.arguments). */
   arguments: string[] = [];
   /** process.wait messages to answer when this process ends. */

@@ -7,10 +7,11 @@
 // connects its functions at boot, so ipc/ imports nothing of proc/.
 import {
   ANSWER_HEADER, E_NO_HANDLER, E_PERMISSION, E_QUEUE_FULL, E_TOO_MANY_PENDING, E_UNKNOWN_MESSAGE, MAX_DELAYED, MAX_HANDLED_INTERFACES,
-  MAX_PENDING_ANSWERS, MESSAGE_HEADER, NOTIFY_ANSWER, NOTIFY_MESSAGE, OK, SEND_ALLOW_DELAY, SEND_NEEDS_ANSWER,
+  MAX_PENDING_ANSWERS, MAX_QUEUE_SHARE, MAX_QUEUED_SHARED, MESSAGE_HEADER, NOTIFY_ANSWER, NOTIFY_MESSAGE, OK, SEND_ALLOW_DELAY, SEND_NEEDS_ANSWER,
 } from "./abi";
 import { HASH_BYTES, keyBytes } from "./hashkey";
 import { answerNotification, destroyedNotification, errorPayload, framed, Message, messageNotification, Notification } from "./message";
+import { NOTIFICATION_INCOMING_SENDER_AT } from "./interfaces.generated";
 import { KernelHandler } from "./kernel-service";
 import { Process } from "./process";
 
@@ -104,7 +105,7 @@ export function send(sender: Process, key: string, hash: usize, bytes: Uint8Arra
     waiting.push(m);
     delayed.set(key, waiting);
   } else {
-    if (handler.queueFull()) return E_QUEUE_FULL;
+    if (handler.queueFull() && !withinShare(handler, sender.pid)) return E_QUEUE_FULL;
     deliverMessage(handler, m);
   }
   nextMessageId++;
@@ -125,9 +126,21 @@ function cachedHandler(sender: Process, key: string): Process | null {
   return sender.lastHandler;
 }
 
+// Whether a full queue of `handler` still takes a message from `senderPid`.
+function withinShare(handler: Process, senderPid: u64): bool {
+  if (handler.queue.length >= MAX_QUEUED_SHARED) return false;
+  let mine = 0;
+  for (let i = 0; i < handler.queue.length; i++) {
+    const n = handler.queue[i];
+    if (n.kind == NOTIFY_MESSAGE && load<u64>(n.bytes.dataStart + NOTIFICATION_INCOMING_SENDER_AT) == senderPid) mine++;
+  }
+  return mine < MAX_QUEUE_SHARE;
+}
+
 function deliverMessage(handler: Process, m: Message): void {
   const sender = m.sender;
   if (sender !== null) sender.servedBy.add(handler.pid);
+  m.handler = handler;
   if (m.needsAnswer) handler.toAnswer.set(m.id, m);
   deliver(handler, m.notification);
 }
@@ -138,8 +151,8 @@ function deliverMessage(handler: Process, m: Message): void {
  */
 export function answer(handler: Process, id: u64, isError: bool, bytes: Uint8Array): i32 {
   if (!handler.toAnswer.has(id)) return E_UNKNOWN_MESSAGE;
+  const m = handler.toAnswer.get(id);
   handler.toAnswer.delete(id);
-  const m = inFlight.get(id);
   inFlight.delete(id);
   notifySender(m.sender, id, isError, bytes);
   return OK;
@@ -184,6 +197,11 @@ function notifySender(sender: Process | null, id: u64, isError: bool, bytes: Uin
   deliver(sender, answerNotification(bytes, id, isError));
 }
 
+/** Withdraws a message the kernel sent (kernelSend) that its requester no longer waits for. */
+export function kernelCancel(id: u64): void {
+  withdraw(id);
+}
+
 /** Withdraws a message `sender` sent and awaits; any answer is dropped. */
 export function cancel(sender: Process, id: u64): i32 {
   if (!sender.awaiting.has(id)) return E_UNKNOWN_MESSAGE;
@@ -204,10 +222,24 @@ function withdraw(id: u64): void {
     const at = waiting.indexOf(m);
     if (at >= 0) waiting.splice(at, 1);
   }
-  const handler = handlerOf(m.interfaceKey);
+  // The process it went to, which may no longer handle the interface.
+  const handler = m.handler;
   if (handler !== null && handler.toAnswer.has(id)) {
     handler.toAnswer.delete(id);
     removeQueued(handler, NOTIFY_MESSAGE, id);
+  }
+}
+
+// Drops what `p` sent that still waits for a first handler, answers
+// expected or not: a later handler must not hear from a process that ended.
+function withdrawDelayed(p: Process): void {
+  const keys = delayed.keys();
+  for (let k = 0; k < keys.length; k++) {
+    const waiting = delayed.get(keys[k]);
+    const kept = new Array<Message>();
+    for (let i = 0; i < waiting.length; i++) if (waiting[i].sender !== p) kept.push(waiting[i]);
+    if (kept.length == 0) delayed.delete(keys[k]);
+    else if (kept.length < waiting.length) delayed.set(keys[k], kept);
   }
 }
 
@@ -275,10 +307,12 @@ export function releaseProcess(p: Process, reason: string): void {
   const sent = p.awaiting.values();
   for (let i = 0; i < sent.length; i++) withdraw(sent[i]);
   p.awaiting.clear();
+  withdrawDelayed(p);
   const served = p.servedBy.values();
   for (let i = 0; i < served.length; i++) {
     const handler = processByPid(served[i]);
-    if (handler !== null && handler !== p) deliver(handler, destroyedNotification(p.pid));
+    // Past the queue bound the handler misses the news, like any sender's message.
+    if (handler !== null && handler !== p && !handler.queueFull()) deliver(handler, destroyedNotification(p.pid));
   }
   p.servedBy.clear();
   p.queue = new Array<Notification>();

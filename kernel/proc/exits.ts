@@ -34,6 +34,19 @@ function answerEnd(m: Message, end: End): void {
   if (waiter !== null) kernelAnswer(waiter, m, false, encodeWaitAnswer(end.status, end.reason));
 }
 
+// Waiters whose sender ended or cancelled are dropped as new ones come, so
+// the list is bounded by what live processes still await.
+function keepWaiter(target: Process, m: Message): void {
+  const kept = new Array<Message>();
+  for (let i = 0; i < target.waiters.length; i++) {
+    const w = target.waiters[i];
+    const waiter = w.sender;
+    if (waiter !== null && waiter.alive && waiter.awaiting.has(w.id)) kept.push(w);
+  }
+  kept.push(m);
+  target.waiters = kept;
+}
+
 function recentEnd(pid: u64): End | null {
   for (let i = 0; i < recent.length; i++) if (recent[i].pid == pid) return recent[i];
   return null;
@@ -43,7 +56,10 @@ function recentEnd(pid: u64): End | null {
 export function waitFor(sender: Process, m: Message, pid: u64): void {
   const target = processByPid(pid);
   if (target === sender) kernelRefuse(sender, m, "a process cannot wait for itself");
-  else if (target !== null) target.waiters.push(m);
+  // A wait that needs no answer has nothing to wait for: it is not kept.
+  else if (target !== null) {
+    if (m.needsAnswer) keepWaiter(target, m);
+  }
   else {
     const end = recentEnd(pid);
     if (end !== null) answerEnd(m, end);

@@ -12,7 +12,7 @@ import * as log from "../console/log";
 import { cidOfBytes } from "../identity/cid";
 import { LOADER_INTERFACE } from "../ipc/interfaces.generated";
 import { Message } from "../ipc/message";
-import { kernelAnswer, kernelRefuse, kernelSend, reserve } from "../ipc/router";
+import { kernelAnswer, kernelCancel, kernelRefuse, kernelSend, reserve } from "../ipc/router";
 import * as loader from "../../interfaces/as/generated/loader";
 import { encodeStartAnswer } from "../../interfaces/as/generated/process";
 import { Process } from "../ipc/process";
@@ -26,6 +26,8 @@ class PendingLoad {
 }
 
 const pendingLoads = new Map<u64, PendingLoad>();
+/** Loads one process may wait for at a time. */
+export const MAX_PENDING_LOADS = 8;
 
 const MAX_CONFIG_BYTES: u64 = 64 << 10;
 
@@ -58,6 +60,7 @@ function answerStart(requester: Process, request: Message, result: SpawnResult):
     kernelRefuse(requester, request, result.error);
     return;
   }
+  p.parent = requester.pid;
   kernelAnswer(requester, request, false, encodeStartAnswer(p.pid));
 }
 
@@ -69,12 +72,37 @@ export function startForRequest(
     answerStart(requester, request, launch(name, cid, grants, args));
     return;
   }
+  if (pendingLoadsOf(requester) >= MAX_PENDING_LOADS) {
+    kernelRefuse(requester, request, "at most " + MAX_PENDING_LOADS.toString() + " starts may wait for the loader at a time");
+    return;
+  }
   const id = kernelSend(LOADER_INTERFACE, loader.encodeLoad(digest));
   if (id < 0) {
     kernelRefuse(requester, request, "no boot module has CID " + cid + " and no loader can be asked");
     return;
   }
   pendingLoads.set(<u64>id, new PendingLoad(requester, request, name, cid, grants, args));
+}
+
+// How many loads `requester` waits for. Loads of processes that ended, or
+// that no longer await the answer, are withdrawn from the loader on the way:
+// the table stays bounded by what live processes wait for.
+function pendingLoadsOf(requester: Process): i32 {
+  const ids = pendingLoads.keys();
+  let count = 0;
+  for (let i = 0; i < ids.length; i++) {
+    const pending = pendingLoads.get(ids[i]);
+    if (!stillWanted(pending)) {
+      pendingLoads.delete(ids[i]);
+      kernelCancel(ids[i]);
+    } else if (pending.requester === requester) count++;
+  }
+  return count;
+}
+
+function stillWanted(pending: PendingLoad): bool {
+  const requester = pending.requester;
+  return requester.alive && (!pending.request.needsAnswer || requester.awaiting.has(pending.request.id));
 }
 
 /** The loader answered load(): bytes (u32 length, then the bytes) or an error. */

@@ -14,10 +14,12 @@ import { Thread } from "../wasm/execute";
 import { waitFor } from "./exits";
 import { runForRequest, startableModules, startForRequest } from "./launch";
 import { Process, ProcessState } from "../ipc/process";
-import { allProcesses, endProcess, processByPid } from "./table";
+import { allProcesses, childrenOf, endProcess, processByPid, startedBy } from "./table";
 
 const MAX_NAME_BYTES = 64;
 const MAX_ARGUMENTS = 64;
+/** Live processes one process may have started, so that it cannot take every slot. */
+export const MAX_CHILDREN = 64;
 const EMPTY = new Uint8Array(0);
 
 function handleProcess(sender: Process, m: Message): void {
@@ -39,8 +41,9 @@ function malformed(sender: Process, m: Message): void {
   refuseMalformed(sender, m, "process");
 }
 
-// "" when a new process's name and arguments are acceptable, else why not.
-function startProblem(name: string, args: string[]): string {
+// "" when `sender` may start a process with this name and arguments, else why not.
+function startProblem(sender: Process, name: string, args: string[]): string {
+  if (childrenOf(sender.pid) >= MAX_CHILDREN) return "at most " + MAX_CHILDREN.toString() + " live processes started by one process";
   if (name.length == 0 || String.UTF8.byteLength(name) > MAX_NAME_BYTES) return "a process name has 1 to " + MAX_NAME_BYTES.toString() + " bytes";
   if (args.length > MAX_ARGUMENTS) return "at most " + MAX_ARGUMENTS.toString() + " arguments";
   return "";
@@ -48,7 +51,7 @@ function startProblem(name: string, args: string[]): string {
 
 function start(sender: Process, m: Message, request: proc.Start | null): void {
   if (request === null) return malformed(sender, m);
-  const problem = startProblem(request.name, request.arguments);
+  const problem = startProblem(sender, request.name, request.arguments);
   if (problem.length > 0) return kernelRefuse(sender, m, problem);
   // The new process gets only the requested grants the sender holds itself.
   const grants = new Set<string>();
@@ -62,7 +65,7 @@ function start(sender: Process, m: Message, request: proc.Start | null): void {
 
 function run(sender: Process, m: Message, request: proc.Run | null): void {
   if (request === null) return malformed(sender, m);
-  const problem = startProblem(request.name, request.arguments);
+  const problem = startProblem(sender, request.name, request.arguments);
   if (problem.length > 0) return kernelRefuse(sender, m, problem);
   runForRequest(sender, m, request.name, request.arguments);
 }
@@ -74,6 +77,7 @@ function kill(sender: Process, m: Message, request: proc.Kill | null): void {
   const target = processByPid(request.pid);
   if (target === null) kernelRefuse(sender, m, "no process " + request.pid.toString());
   else if (target === sender) kernelRefuse(sender, m, "a process cannot kill itself; send process.exit instead");
+  else if (!startedBy(target, sender)) kernelRefuse(sender, m, "process " + target.pid.toString() + " was not started by this process nor its descendants");
   else {
     endProcess(target, -1, "killed by process " + sender.pid.toString());
     kernelAnswer(sender, m, false, EMPTY);
@@ -105,7 +109,8 @@ function grants(sender: Process, m: Message, request: proc.Grants | null): void 
 
 /**
  * Kernel memory a process holds: its linear memory and tables, its copy of
- * the module and the code compiled from it, and its thread's stacks.
+ * the module and the code compiled from it, its thread's stacks, and the
+ * notifications queued for it and messages it owes answers to.
  */
 function memoryBytes(p: Process): u64 {
   const instance = p.instance;
@@ -113,6 +118,15 @@ function memoryBytes(p: Process): u64 {
   let bytes = <u64>module.byteLength + (<u64>module.codeLength << 2) + Thread.stackBytes(p.store.limits);
   if (instance.memory !== null) bytes += instance.memory!.byteLength;
   for (let i = 0; i < instance.tables.length; i++) bytes += <u64>instance.tables[i].size << 3;
+  return bytes + messageBytes(p);
+}
+
+// An owed message still in the queue is counted there, once.
+function messageBytes(p: Process): u64 {
+  let bytes: u64 = 0;
+  for (let i = 0; i < p.queue.length; i++) bytes += <u64>p.queue[i].bytes.length;
+  const owed = p.toAnswer.values();
+  for (let i = 0; i < owed.length; i++) if (owed[i].received) bytes += <u64>owed[i].notification.bytes.length;
   return bytes;
 }
 

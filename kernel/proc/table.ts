@@ -27,6 +27,9 @@ function processLimits(): Limits {
   limits.maxModuleBytes = 16 << 20;
   limits.maxMemoryPages = 1024;
   limits.maxTableSize = 1 << 16;
+  // One process's memories and tables together, not each of them.
+  limits.maxTotalMemoryPages = limits.maxMemoryPages;
+  limits.maxTotalTableElements = limits.maxTableSize;
   limits.valueStackSlots = 1 << 16;
   limits.maxCallDepth = 4096;
   return limits;
@@ -40,6 +43,24 @@ export function allProcesses(): Process[] {
   return processes.values();
 }
 
+/** Live processes `pid` started itself. */
+export function childrenOf(pid: u64): i32 {
+  const all = processes.values();
+  let count = 0;
+  for (let i = 0; i < all.length; i++) if (all[i].parent == pid) count++;
+  return count;
+}
+
+/** Whether `ancestor` started `p`, or started a live process that did, and so on. */
+export function startedBy(p: Process, ancestor: Process): bool {
+  let parent = processByPid(p.parent);
+  while (parent !== null) {
+    if (parent === ancestor) return true;
+    parent = processByPid(parent.parent);
+  }
+  return false;
+}
+
 export class SpawnResult {
   constructor(public process: Process | null, public error: string) {}
 }
@@ -51,6 +72,7 @@ const WASM_PAGE: u64 = 64 << 10;
 // Decoded code is about four times the size of the module's code section:
 // counting the whole module four times errs on the safe side.
 const CODE_EXPANSION: u64 = 4;
+const TABLE_ELEMENT_BYTES: u64 = 8;
 
 /** Bytes of the memory a new process of `module` starts with: one heap block. */
 function memoryBytes(module: Module): u64 {
@@ -59,7 +81,9 @@ function memoryBytes(module: Module): u64 {
 
 /** Kernel memory a new process of `module` (`length` bytes) needs from the start. */
 function startCost(module: Module, length: u32, limits: Limits): u64 {
-  return memoryBytes(module) + <u64>length * CODE_EXPANSION + Thread.stackBytes(limits);
+  let elements: u64 = 0;
+  for (let i = 0; i < module.tables.length; i++) elements += <u64>module.tables[i].limits.min;
+  return memoryBytes(module) + elements * TABLE_ELEMENT_BYTES + <u64>length * CODE_EXPANSION + Thread.stackBytes(limits);
 }
 
 /** "" when the kernel can afford to start `module` (`length` bytes), else why not. */

@@ -1,6 +1,13 @@
-// Round-robin over runnable processes. Each turn runs one process for a
-// fixed amount of fuel (Wasm instructions), so a module in an endless loop
-// only ever delays the others by one quantum.
+// Round-robin over runnable processes. Each turn is at most a fixed amount
+// of fuel (Wasm instructions), so a module in an endless loop only ever
+// delays the others by one quantum. A process woken by a message or an
+// answer runs before those that used a whole turn, while it has priority
+// left: WAKE_BUDGET fuel over its turns. The two ends of a conversation pass
+// the CPU between them until one has used its budget; then it takes its
+// turn behind a computing module with a fresh one, so traffic cannot starve
+// computation either. A unit of fuel is one loop iteration or call, much
+// cheaper in a tight loop than in code that formats and sends messages, so
+// the budget is several quanta.
 import { Process, ProcessState } from "../ipc/process";
 import { endProcess } from "../proc/table";
 import { THREAD_BLOCKED, THREAD_DONE, THREAD_OUT_OF_FUEL } from "../wasm/execute";
@@ -14,26 +21,44 @@ import { deliverIrqs, hasIrqSubscriptions } from "../hardware/irqs";
 import * as log from "../console/log";
 
 export const QUANTUM: i64 = 50_000;
+const WAKE_BUDGET: i64 = 4 * QUANTUM;
 
 const runQueue: Process[] = [];
+/** Processes woken with priority left: they run first. */
+const woken: Process[] = [];
 /** The process whose turn it is (its system calls run while it does). */
 let running: Process | null = null;
+/** The fuel the running process's turn started with. */
+let turnFuel: i64 = 0;
 
 /** Fuel `p` has used, counting the turn it may be in the middle of. */
 export function fuelUsed(p: Process): u64 {
-  return p === running ? p.fuelUsed + <u64>(QUANTUM - p.thread.fuel) : p.fuelUsed;
+  return p === running ? p.fuelUsed + <u64>(turnFuel - p.thread.fuel) : p.fuelUsed;
 }
 
 export function makeRunnable(p: Process): void {
   if (!p.alive) return;
   p.state = ProcessState.Runnable;
-  if (!runQueue.includes(p)) runQueue.push(p);
+  if (runQueue.includes(p) || woken.includes(p)) return;
+  if (p.priorityLeft > 0) woken.push(p);
+  else queueBehind(p);
 }
 
-/** Drops an ended process from the run queue, so nothing keeps it alive. */
+function queueBehind(p: Process): void {
+  p.priorityLeft = WAKE_BUDGET;
+  runQueue.push(p);
+}
+
+/** Drops an ended process from the run queues, so nothing keeps it alive. */
 export function forgetProcess(p: Process): void {
-  const at = runQueue.indexOf(p);
+  let at = runQueue.indexOf(p);
   if (at >= 0) runQueue.splice(at, 1);
+  at = woken.indexOf(p);
+  if (at >= 0) woken.splice(at, 1);
+}
+
+function nextToRun(): Process {
+  return woken.length > 0 ? woken.shift() : runQueue.shift();
 }
 
 let waitForDevices = true;
@@ -52,8 +77,8 @@ export function setWaitForDevices(wait: bool): void {
 export function runUntilIdle(): void {
   let announced = false;
   for (;;) {
-    while (runQueue.length > 0) {
-      runTurn(runQueue.shift());
+    while (woken.length > 0 || runQueue.length > 0) {
+      runTurn(nextToRun());
       // Sleepers and interrupts are served even while others keep the CPU busy.
       if (hasSleeps() && nextDeadline() <= nanosSinceEntry()) wakeSleepers();
       if (hasIrqSubscriptions()) {
@@ -98,16 +123,19 @@ function finished(p: Process): void {
   }
   p.next = null;
   p.thread.start(next, 0);
-  runQueue.push(p);
+  makeRunnable(p);
 }
 
 function runTurn(p: Process): void {
   if (!p.alive || p.state != ProcessState.Runnable) return;
   running = p;
-  const status = p.thread.run(QUANTUM);
+  turnFuel = min(p.priorityLeft, QUANTUM);
+  const status = p.thread.run(turnFuel);
   running = null;
-  p.fuelUsed += <u64>(QUANTUM - p.thread.fuel);
-  if (status == THREAD_OUT_OF_FUEL) runQueue.push(p);
+  const used = turnFuel - p.thread.fuel;
+  p.fuelUsed += <u64>used;
+  p.priorityLeft -= used;
+  if (status == THREAD_OUT_OF_FUEL) queueBehind(p);
   // process.exit blocked the thread so that it ends here, off its own stack.
   else if (p.exiting) endProcess(p, p.exitStatus, "");
   else if (status == THREAD_BLOCKED) {

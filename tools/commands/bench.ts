@@ -2,7 +2,7 @@
 // the same programs, ratios to native) and the IPC round-trip rate on the
 // hosted native kernel. Figures, not pass/fail: these machines are noisy.
 import { spawnSync } from "node:child_process";
-import { ipcRoundTripsPerSecond } from "../bench/ipc.ts";
+import { hogSlowdown, ipcRoundTripsPerSecond } from "../bench/ipc.ts";
 
 function run(command: string, args: string[]): void {
   const r = spawnSync(command, args, { stdio: "inherit" });
@@ -22,3 +22,4 @@ run("node_modules/.bin/tsx", ["tools/spec/bench.ts"]);
 console.log("\n== IPC ==");
 const rate = await ipcRoundTripsPerSecond();
 console.log(`message round trips per second between two modules (hosted native kernel, best of 3): ${Math.round(rate).toLocaleString("en-US")}`);
+console.log(`round trips beside a module computing forever take ${(await hogSlowdown()).toFixed(2)}x as long as alone (best of 3)`);
