@@ -199,7 +199,10 @@ export function dispatch(t: Thread): i32 {
       }
       case op.OP_MEMORY_GROW: {
         const m = mem!;
-        store<i32>(fp + load<u32>(ip, 8), m.grow(load<u32>(fp + load<u32>(ip, 4))));
+        const pages = load<u32>(fp + load<u32>(ip, 4));
+        const grown = m.grow(pages);
+        if (grown >= 0) t.chargeBulk(<u64>pages << 16); // the new pages are zeroed
+        store<i32>(fp + load<u32>(ip, 8), grown);
         memBase = m.base;
         memLen = m.byteLength;
         ip += 12;

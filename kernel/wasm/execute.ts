@@ -24,6 +24,13 @@ export const THREAD_TRAPPED = 2;
 export const THREAD_OUT_OF_FUEL = 3;
 export const THREAD_BLOCKED = 4;
 
+/**
+ * Bulk operations (memory and table fill, copy, init, grow) cost one unit of
+ * fuel per this many bytes (a table element counts as 8), so that a loop of
+ * large fills is preempted as often as a loop of small ones.
+ */
+export const BULK_BYTES_PER_FUEL: u64 = 1024;
+
 /** Saved caller state per call: return address, frame pointer, function. */
 const FRAME_BYTES: usize = 24;
 
@@ -208,6 +215,15 @@ export class Thread {
     return to;
   }
 
+  /**
+   * Charges a bulk operation over `bytes`; with too little fuel left the
+   * operation still completes and the thread stops at its next branch or call.
+   */
+  chargeBulk(bytes: u64): void {
+    const cost = <i64>(bytes / BULK_BYTES_PER_FUEL);
+    this.fuel = this.fuel > cost ? this.fuel - cost : 0;
+  }
+
   /** Saves the loop's position, where a stopped thread continues (or reports a trap). */
   // @ts-ignore: decorator
   @inline save(ip: usize, fp: usize): void {
@@ -266,15 +282,18 @@ export class Thread {
     const n = <u64>load<u32>(fp + load<u32>(slots, 8));
     if (opcode == op.OP_MEMORY_FILL) {
       if (d + n > mem.byteLength) return this.trapped(TRAP_MEMORY_BOUNDS);
+      this.chargeBulk(n);
       memory.fill(mem.base + <usize>d, <u8>s, <usize>n);
     } else if (opcode == op.OP_MEMORY_COPY) {
       if (d + n > mem.byteLength || s + n > mem.byteLength) return this.trapped(TRAP_MEMORY_BOUNDS);
+      this.chargeBulk(n);
       memory.copy(mem.base + <usize>d, mem.base + <usize>s, <usize>n);
     } else {
       const segment = load<i32>(ip, 4);
       const data = inst.module.datas[segment];
       const length: u64 = inst.droppedData[segment] ? 0 : data.length;
       if (d + n > mem.byteLength || s + n > length) return this.trapped(TRAP_MEMORY_BOUNDS);
+      this.chargeBulk(n);
       memory.copy(mem.base + <usize>d, data.bytes + <usize>s, <usize>n);
     }
     return true;
@@ -293,7 +312,9 @@ export class Thread {
         return true;
       }
       case op.OP_TABLE_GROW: {
-        const grown = inst.tables[a].grow(load<u32>(fp + load<u32>(ip, 12)), load<u64>(fp + load<u32>(ip, 8)));
+        const count = load<u32>(fp + load<u32>(ip, 12));
+        this.chargeBulk(<u64>count << 3);
+        const grown = inst.tables[a].grow(count, load<u64>(fp + load<u32>(ip, 8)));
         store<i32>(fp + load<u32>(ip, 16), grown);
         return true;
       }
@@ -302,6 +323,7 @@ export class Thread {
         const start = load<u32>(fp + load<u32>(ip, 8));
         const n = load<u32>(fp + load<u32>(ip, 16));
         if (<u64>start + n > table.size) return this.trapped(TRAP_TABLE_BOUNDS);
+        this.chargeBulk(<u64>n << 3);
         table.fill(start, n, load<u64>(fp + load<u32>(ip, 12)));
         return true;
       }
@@ -314,12 +336,14 @@ export class Thread {
       const dst = inst.tables[a];
       const src = inst.tables[b];
       if (<u64>d + n > dst.size || <u64>s + n > src.size) return this.trapped(TRAP_TABLE_BOUNDS);
+      this.chargeBulk(<u64>n << 3);
       memory.copy(dst.elems + (<usize>d << 3), src.elems + (<usize>s << 3), <usize>n << 3);
       return true;
     }
     const elems = inst.elems[a];
     const table = inst.tables[b];
     if (<u64>d + n > table.size || <u64>s + n > <u64>elems.length) return this.trapped(TRAP_TABLE_BOUNDS);
+    this.chargeBulk(<u64>n << 3);
     for (let i: u32 = 0; i < n; i++) table.set(d + i, elems[s + i]);
     return true;
   }
