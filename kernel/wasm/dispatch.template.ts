@@ -199,10 +199,7 @@ export function dispatch(t: Thread): i32 {
       }
       case op.OP_MEMORY_GROW: {
         const m = mem!;
-        const pages = load<u32>(fp + load<u32>(ip, 4));
-        const grown = m.grow(pages);
-        if (grown >= 0) t.chargeBulk(<u64>pages << 16); // the new pages are zeroed
-        store<i32>(fp + load<u32>(ip, 8), grown);
+        store<i32>(fp + load<u32>(ip, 8), t.growMemory(m, load<u32>(fp + load<u32>(ip, 4))));
         memBase = m.base;
         memLen = m.byteLength;
         ip += 12;

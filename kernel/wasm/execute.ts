@@ -12,7 +12,7 @@ import { HOST_BLOCK, HOST_DONE } from "./host";
 import { Limits } from "./limits";
 import { dispatch } from "./dispatch.generated";
 import * as op from "./opcodes";
-import { DROPPED_ELEMS, FuncInst, Instance } from "./runtime";
+import { DROPPED_ELEMS, FuncInst, Instance, MemoryInst } from "./runtime";
 import {
   TRAP_EXHAUSTION, TRAP_HOST, TRAP_INDIRECT_TYPE,
   TRAP_MEMORY_BOUNDS, TRAP_NONE, TRAP_TABLE_BOUNDS, TRAP_UNDEFINED_ELEMENT, TRAP_UNINITIALIZED_ELEMENT, trapText,
@@ -222,6 +222,13 @@ export class Thread {
   chargeBulk(bytes: u64): void {
     const cost = <i64>(bytes / BULK_BYTES_PER_FUEL);
     this.fuel = this.fuel > cost ? this.fuel - cost : 0;
+  }
+
+  /** memory.grow, charged for the zeroed pages when it succeeds. */
+  growMemory(m: MemoryInst, pages: u32): i32 {
+    const grown = m.grow(pages);
+    if (grown >= 0) this.chargeBulk(<u64>pages << 16);
+    return grown;
   }
 
   /** Saves the loop's position, where a stopped thread continues (or reports a trap). */
