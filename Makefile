@@ -138,7 +138,9 @@ $(OUT)/atoll.iso: $(OUT)/atoll.elf $(OUT)/atoll.sym $(OUT)/atoll.conf $(MODULES)
 	$(TSX) tools/build/mkiso.ts $(OUT)/atoll.elf $(OUT)/atoll.sym $@
 
 clean:
-	rm -rf $(OUT) $(FONT_DATA) $(INTERFACE_CONSTANTS) interfaces/as/generated interfaces/c/generated $(PCI_NAMES) tools/hosted/hw-imports.generated.ts
+	rm -rf $(OUT) $(FONT_DATA) $(INTERFACE_CONSTANTS) $(ENGINE_INSTRUCTIONS) interfaces/as/generated interfaces/c/generated $(PCI_NAMES) tools/hosted/hw-imports.generated.ts
 
 -include kernel/wasm/engine.mk
+# The kernel compiles the engine's generated sources too.
+$(OUT)/kernel.wasm: $(ENGINE_INSTRUCTIONS)
 include tools/hosted/hosted.mk

@@ -9,6 +9,7 @@
 // or that needs the stack in place (control flow and calls).
 import { CodeBuffer } from "./codebuffer";
 import { FuncBody, Module } from "./module";
+import * as ins from "./instructions.generated";
 import * as op from "./opcodes";
 import { Peephole, constantForm } from "./peephole";
 import { Reader } from "./reader";
@@ -20,69 +21,6 @@ const LOOP: u8 = 0x03;
 const IF: u8 = 0x04;
 const ELSE: u8 = 0x05;
 const NO_TYPES: u8[] = [];
-
-/** Operand and result types of the instructions that only compute: [in1, in2, out], in2 zero when unary. */
-function numericSignature(code: u32): StaticArray<u8> {
-  if (code == 0x45) return [I32, 0, I32];
-  if (code <= 0x4f) return [I32, I32, I32];
-  if (code == 0x50) return [I64, 0, I32];
-  if (code <= 0x5a) return [I64, I64, I32];
-  if (code <= 0x60) return [F32, F32, I32];
-  if (code <= 0x66) return [F64, F64, I32];
-  if (code <= 0x69) return [I32, 0, I32];
-  if (code <= 0x78) return [I32, I32, I32];
-  if (code <= 0x7b) return [I64, 0, I64];
-  if (code <= 0x8a) return [I64, I64, I64];
-  if (code <= 0x91) return [F32, 0, F32];
-  if (code <= 0x98) return [F32, F32, F32];
-  if (code <= 0x9f) return [F64, 0, F64];
-  if (code <= 0xa6) return [F64, F64, F64];
-  return conversionSignature(code);
-}
-
-function conversionSignature(code: u32): StaticArray<u8> {
-  switch (code) {
-    case 0xa7: return [I64, 0, I32];
-    case 0xa8: case 0xa9: case 0xbc: return [F32, 0, I32];
-    case 0xaa: case 0xab: return [F64, 0, I32];
-    case 0xac: case 0xad: return [I32, 0, I64];
-    case 0xae: case 0xaf: return [F32, 0, I64];
-    case 0xb0: case 0xb1: case 0xbd: return [F64, 0, I64];
-    case 0xb2: case 0xb3: case 0xbe: return [I32, 0, F32];
-    case 0xb4: case 0xb5: return [I64, 0, F32];
-    case 0xb6: return [F64, 0, F32];
-    case 0xb7: case 0xb8: return [I32, 0, F64];
-    case 0xb9: case 0xba: case 0xbf: return [I64, 0, F64];
-    case 0xbb: return [F32, 0, F64];
-    case 0xc0: case 0xc1: return [I32, 0, I32];
-  }
-  return [I64, 0, I64]; // 0xc2..0xc4
-}
-
-/** Saturating truncations, 0xFC 0..7. */
-function truncSatSignature(sub: u32): StaticArray<u8> {
-  const from = (sub & 2) == 0 ? F32 : F64;
-  return [from, 0, sub < 4 ? I32 : I64];
-}
-
-/** log2 of the natural alignment of loads and stores 0x28..0x3E, and their value type. */
-function memAccessLog2(code: u32): u32 {
-  switch (code) {
-    case 0x29: case 0x2b: case 0x37: case 0x39: return 3;
-    case 0x28: case 0x2a: case 0x34: case 0x35: case 0x36: case 0x38: case 0x3e: return 2;
-    case 0x2e: case 0x2f: case 0x32: case 0x33: case 0x3b: case 0x3d: return 1;
-  }
-  return 0;
-}
-
-function memAccessType(code: u32): u8 {
-  switch (code) {
-    case 0x28: case 0x2c: case 0x2d: case 0x2e: case 0x2f: case 0x36: case 0x3a: case 0x3b: return I32;
-    case 0x2a: case 0x38: return F32;
-    case 0x2b: case 0x39: return F64;
-  }
-  return I64;
-}
 
 const CANONICAL: i32 = -1;
 
@@ -224,7 +162,7 @@ export class FunctionCompiler {
     if (this.r.failed) return;
     this.peep.begin();
     if (code >= <u32>op.OP_FIRST_NUMERIC && code <= <u32>op.OP_LAST_NUMERIC) {
-      this.numeric(code, numericSignature(code));
+      this.numeric(code, ins.signature(code));
       return;
     }
     if (code <= 0x11) this.control(code);
@@ -260,7 +198,7 @@ export class FunctionCompiler {
       this.code.emit(this.operand(1));
       this.code.emit(constant);
       this.code.emit(this.home(this.v.height - 2));
-    } else if (code == 0x6a && last == op.OP_I32_BINARY_CONST + 6) {
+    } else if (code == ins.I32_ADD && last == ins.I32_SHL_CONST) {
       // A shift by a constant then an addition: one instruction.
       const shifted = this.peep.last(1);
       const shift = this.peep.last(2);
@@ -740,15 +678,15 @@ export class FunctionCompiler {
     const offset = this.r.u32();
     this.requireMemory();
     if (this.r.failed) return;
-    if (align > memAccessLog2(code)) this.v.error("alignment must not be larger than natural");
-    const t = memAccessType(code);
-    if (code >= 0x36) {
+    if (align > ins.accessLog2(code)) this.v.error("alignment must not be larger than natural");
+    const t = ins.accessType(code);
+    if (code >= ins.I32_STORE) {
       this.emit(code);
       this.emitOperands(2);
       this.emit(offset);
       this.v.popExpect(t);
       this.v.popExpect(I32);
-    } else if (code == 0x28 && this.topJustComputed() && this.peep.last(0) == op.OP_I32_ADD_SHIFTED) {
+    } else if (code == ins.I32_LOAD && this.topJustComputed() && this.peep.last(0) == op.OP_I32_ADD_SHIFTED) {
       // An indexed address then i32.load: one instruction.
       const base = this.peep.last(1);
       const index = this.peep.last(2);
@@ -758,7 +696,7 @@ export class FunctionCompiler {
       this.code.emit(base);
       this.code.emit2(index, shift);
       this.loadRest(offset, t);
-    } else if (code == 0x28 && this.topJustComputed() && this.peep.last(0) == op.OP_I32_BINARY_CONST) {
+    } else if (code == ins.I32_LOAD && this.topJustComputed() && this.peep.last(0) == op.OP_I32_BINARY_CONST) {
       // An address plus a constant (wrapping at 32 bits, unlike the offset) then i32.load: one instruction.
       const base = this.peep.last(1);
       const constant = this.peep.last(2);
@@ -814,7 +752,7 @@ export class FunctionCompiler {
     const sub = this.r.u32();
     if (this.r.failed) return;
     if (sub <= 7) {
-      this.numeric(op.OP_PREFIX_FC + sub, truncSatSignature(sub));
+      this.numeric(op.OP_PREFIX_FC + sub, ins.signature(op.OP_PREFIX_FC + sub));
       return;
     }
     const code = op.OP_PREFIX_FC + sub;

@@ -449,7 +449,9 @@ class Decoder {
       }
       const body = new Reader(r.pos, r.pos + size);
       body.base = r.base;
-      const compiled = new FunctionCompiler(m, body, this.code).compile(m.importedFuncs + i);
+      const compiler = new FunctionCompiler(m, body, this.code);
+      const compiled = compiler.compile(m.importedFuncs + i);
+      m.fusions += compiler.peep.fusions;
       if (compiled === null) {
         r.fail(body.error!);
         return;

@@ -1,11 +1,16 @@
 # The Wasm engine's hosted build: kernel/wasm compiled alone, for the Node
 # tests and tools (the kernel build compiles the same sources into itself).
 ENGINE_SOURCES := $(wildcard kernel/wasm/*.ts)
+ENGINE_INSTRUCTIONS := kernel/wasm/instructions.generated.ts kernel/wasm/dispatch.generated.ts
+
+# The simple instructions' code, from the engine's one table of them.
+$(ENGINE_INSTRUCTIONS) &: kernel/wasm/instructions.table kernel/wasm/dispatch.template.ts tools/build/gen-instructions.ts
+	node_modules/.bin/tsx tools/build/gen-instructions.ts kernel/wasm
 
 .PHONY: engine engine-spec engine-spec-native
 engine: out/engine/engine.wasm
 
-out/engine/engine.wasm: $(ENGINE_SOURCES) asconfig.json
+out/engine/engine.wasm: $(ENGINE_SOURCES) $(ENGINE_INSTRUCTIONS) asconfig.json
 	@mkdir -p out/engine
 	node_modules/.bin/asc kernel/wasm/hosted.ts --config asconfig.json --target engine
 

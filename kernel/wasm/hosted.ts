@@ -107,6 +107,11 @@ export function customSectionCount(module: i32): i32 {
   return modules[module]!.customs.length;
 }
 
+/** Instruction sequences the compiler fused in a module, for the tests. */
+export function fusionCount(module: i32): u32 {
+  return modules[module]!.fusions;
+}
+
 /** Instantiates a module; returns the instance handle, or -1 (see errorText, errorStatus). */
 export function instantiateModule(module: i32): i32 {
   const result = instantiate(engineStore, modules[module]!);

@@ -86,6 +86,8 @@ export class Module {
   globalDefs: GlobalDef[] = [];
   exports: Export[] = [];
   start: i32 = -1;
+  /** Instruction sequences the compiler fused (see peephole.ts). */
+  fusions: u32 = 0;
   elems: ElemSegment[] = [];
   datas: DataSegment[] = [];
   dataCount: i32 = -1;

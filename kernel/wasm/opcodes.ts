@@ -1,5 +1,7 @@
-// Opcodes of the internal code. Every instruction is a 32-bit opcode word
-// followed by 32-bit immediates. Operands and results are named by slot: the
+// Opcodes of the internal code that the dispatch loop handles by hand; the
+// simple instructions (loads, stores, numeric and their fused forms) are
+// defined once, with their types and semantics, in instructions.table.
+// Every instruction is a 32-bit opcode word followed by 32-bit immediates. Operands and results are named by slot: the
 // byte offset of a value from the frame pointer (locals first, then the
 // operand stack positions, whose heights the compiler knows). Instructions
 // that only compute keep their binary opcode (0x45..0xC4, and the 0xFC group
@@ -39,7 +41,7 @@ export const OP_GLOBAL_SET = 0x24;
 export const OP_TABLE_GET = 0x25;
 /** [table index, element, value] */
 export const OP_TABLE_SET = 0x26;
-// Loads 0x28..0x35: [address, offset, result]; stores 0x36..0x3E: [address, value, offset].
+// Loads and stores 0x28..0x3E: see instructions.table.
 /** [result] */
 export const OP_MEMORY_SIZE = 0x3f;
 /** [pages, result] */

@@ -16,6 +16,8 @@ export class Peephole {
   /** The one before it. */
   previousStart: i32 = -1;
   previousEnd: i32 = -1;
+  /** Fusions made so far (absorbed instructions, retargeted results), which tests check. */
+  fusions: u32 = 0;
 
   constructor(public code: CodeBuffer) {}
 
@@ -51,6 +53,7 @@ export class Peephole {
 
   /** Removes the instruction just emitted, so that the current one can take its place. */
   replaceLast(): void {
+    this.fusions++;
     this.code.truncate(this.lastStart);
     this.start = this.lastStart;
     this.lastStart = this.previousStart;
@@ -59,6 +62,7 @@ export class Peephole {
 
   /** Makes the instruction just emitted write its result to `slot` instead. */
   retargetLast(slot: i32): void {
+    this.fusions++;
     this.code.set(this.lastResultWord, slot);
     this.lastEnd = -1;
   }
@@ -81,6 +85,7 @@ export class Peephole {
    * the target.
    */
   fuseBranch(invert: bool): void {
+    this.fusions++;
     const start = this.lastStart;
     const c = this.code.get(start);
     const test = c == 0x45 ? c : invert ? invertComparison(c) : c;

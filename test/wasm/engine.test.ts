@@ -84,6 +84,29 @@ describe("wasm engine", function () {
       assert.deepEqual(engine.results(thread), [5000050000n]);
     });
 
+    it("charges bulk operations by size: a loop of large fills takes more slices, and finishes right", () => {
+      const engine = new Engine();
+      const inst = instantiate(engine, `(module (memory (export "memory") 2)
+        (func (export "fills") (param $size i32) (param $count i32) (result i32)
+          (loop $next
+            (memory.fill (i32.const 0) (local.get $count) (local.get $size))
+            (br_if $next (local.tee $count (i32.sub (local.get $count) (i32.const 1)))))
+          (i32.add (i32.load8_u (i32.const 0)) (i32.load8_u (i32.sub (local.get $size) (i32.const 1))))))`);
+      const slicesFor = (size: bigint): number => {
+        const thread = engine.start(inst, "fills", [size, 200n]);
+        let slices = 1;
+        while (engine.run(thread, 1000n) === THREAD_OUT_OF_FUEL) slices++;
+        // The last fill (count 1) wrote ones from the first byte to the last.
+        assert.deepEqual(engine.results(thread), [2n], `fills of ${size}`);
+        return slices;
+      };
+      const small = slicesFor(16n);
+      const large = slicesFor(65536n);
+      assert.equal(small, 1);
+      // 200 fills of 64 KiB at 1 unit per KiB: about 12800 units, 13 slices of 1000.
+      assert.ok(large >= 10, `only ${large} slices`);
+    });
+
     it("preempts recursion without loops, at calls", () => {
       const engine = new Engine();
       const inst = instantiate(engine, `(module

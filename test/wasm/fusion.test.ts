@@ -11,7 +11,8 @@ const CONSTANT_OPS = ["add", "sub", "mul", "and", "or", "xor", "shl", "shr_s", "
 const VALUES = [0, 1, -1, 2, 7, -5, 31, 33, 0x7fffffff, -0x80000000, 12345];
 const CONSTANT = -5;
 
-function fusedFunctions(): string {
+/** Functions of the fused forms, then two that check what a local holds around a fusion. */
+function fusedFunctions(): string[] {
   const f: string[] = [];
   for (const c of COMPARISONS) {
     f.push(`(func (export "br_if_${c}") (param i32 i32) (result i32)
@@ -41,11 +42,21 @@ function fusedFunctions(): string {
     (i32.load offset=4 (i32.add (local.get 0) (i32.const -5))))`);
   f.push(`(func (export "load_indexed_trap") (param i32 i32) (result i32)
     (i32.load (i32.add (local.get 0) (i32.shl (local.get 1) (i32.const 2)))))`);
+  return f;
+}
+
+/** Functions whose locals must keep their old values; set_keeps_old has nothing to fuse. */
+function localFunctions(): string[] {
+  const f: string[] = [];
   f.push(`(func (export "tee_keeps_old") (param i32 i32) (result i32)
     (i32.sub (local.get 0) (local.tee 0 (i32.add (local.get 1) (i32.const 1)))))`);
   f.push(`(func (export "set_keeps_old") (param i32 i32) (result i32)
     (local.get 0) (local.set 0 (local.get 1)) (local.get 0) (i32.sub))`);
-  return `(module (memory 1) (data (i32.const 0) "${"\\01\\23\\45\\67\\89\\ab\\cd\\ef".repeat(40)}")\n${f.join("\n")})`;
+  return f;
+}
+
+function moduleText(functions: string[]): string {
+  return `(module (memory 1) (data (i32.const 0) "${"\\01\\23\\45\\67\\89\\ab\\cd\\ef".repeat(40)}")\n${functions.join("\n")})`;
 }
 
 describe("fused instructions", function () {
@@ -53,7 +64,7 @@ describe("fused instructions", function () {
   before(() => buildEngine());
 
   it("compute what their parts compute, on edge values", () => {
-    const bytes = wat(fusedFunctions());
+    const bytes = wat(moduleText([...fusedFunctions(), ...localFunctions()]));
     const engine = new Engine();
     const ours = engine.instantiate(engine.load(bytes));
     const v8 = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports;
@@ -81,5 +92,16 @@ describe("fused instructions", function () {
       }
     }
     assert.ok(checked > 5000);
+  });
+
+  it("are emitted: each fused form's function compiles with a fusion, plain code with none", () => {
+    const engine = new Engine();
+    for (const func of fusedFunctions()) {
+      const module = engine.load(wat(moduleText([func])));
+      assert.ok(engine.fusionCount(module) >= 1, `no fusion in ${func}`);
+    }
+    const plain = `(func (export "plain") (param i32 i32) (result i32)
+      (i32.add (local.get 0) (local.get 1)) (drop) (call 0 (local.get 1) (local.get 0)))`;
+    assert.equal(engine.fusionCount(engine.load(wat(moduleText([plain])))), 0);
   });
 });

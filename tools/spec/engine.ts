@@ -156,6 +156,11 @@ export class Engine {
     return this.exports.customSectionCount(module);
   }
 
+  /** How many instruction sequences the compiler fused in a loaded module. */
+  fusionCount(module: number): number {
+    return this.exports.fusionCount(module);
+  }
+
   instantiate(module: number): number {
     const handle = this.exports.instantiateModule(module);
     if (handle < 0) {
