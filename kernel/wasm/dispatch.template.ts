@@ -15,6 +15,9 @@ import {
 
 /** Runs `t` from its saved state until it stops; returns its status. */
 export function dispatch(t: Thread): i32 {
+  // The thread by address for the fuel of branches and calls: each use of the
+  // managed reference `t` costs a store to the shadow stack (three per branch).
+  const thread = changetype<usize>(t);
   let ip = t.ip;
   let fp = t.fp;
   let inst = t.func!.instance!;
@@ -33,17 +36,17 @@ export function dispatch(t: Thread): i32 {
         break;
       }
       case op.OP_BR: {
-        ip = t.jump(ip, code + load<i32>(ip, 4), fp);
+        ip = jump(thread, ip, code + load<i32>(ip, 4), fp);
         if (ip == 0) return THREAD_OUT_OF_FUEL;
         break;
       }
       case op.OP_BR_IF: {
-        ip = load<i32>(fp + load<u32>(ip, 4)) != 0 ? t.jump(ip, code + load<i32>(ip, 8), fp) : ip + 12;
+        ip = load<i32>(fp + load<u32>(ip, 4)) != 0 ? jump(thread, ip, code + load<i32>(ip, 8), fp) : ip + 12;
         if (ip == 0) return THREAD_OUT_OF_FUEL;
         break;
       }
       case op.OP_BR_IF_EQZ: {
-        ip = load<i32>(fp + load<u32>(ip, 4)) == 0 ? t.jump(ip, code + load<i32>(ip, 12), fp) : ip + 16;
+        ip = load<i32>(fp + load<u32>(ip, 4)) == 0 ? jump(thread, ip, code + load<i32>(ip, 12), fp) : ip + 16;
         if (ip == 0) return THREAD_OUT_OF_FUEL;
         break;
       }
@@ -71,14 +74,14 @@ export function dispatch(t: Thread): i32 {
       }
       case op.OP_BR_MOVE: {
         moveValues(fp, ip + 8);
-        ip = t.jump(ip, code + load<i32>(ip, 4), fp);
+        ip = jump(thread, ip, code + load<i32>(ip, 4), fp);
         if (ip == 0) return THREAD_OUT_OF_FUEL;
         break;
       }
       case op.OP_BR_IF_MOVE: {
         if (load<i32>(fp + load<u32>(ip, 4)) != 0) {
           moveValues(fp, ip + 12);
-          ip = t.jump(ip, code + load<i32>(ip, 8), fp);
+          ip = jump(thread, ip, code + load<i32>(ip, 8), fp);
           if (ip == 0) return THREAD_OUT_OF_FUEL;
         } else {
           ip += 24;
@@ -91,7 +94,7 @@ export function dispatch(t: Thread): i32 {
         if (i > count) i = count;
         const entry = ip + 12 + (<usize>i << 4);
         moveValues(fp, entry + 4);
-        ip = t.jump(ip, code + load<i32>(entry), fp);
+        ip = jump(thread, ip, code + load<i32>(entry), fp);
         if (ip == 0) return THREAD_OUT_OF_FUEL;
         break;
       }
@@ -116,8 +119,7 @@ export function dispatch(t: Thread): i32 {
       }
       case op.OP_CALL:
       case op.OP_CALL_INDIRECT: {
-        if (t.fuel <= 0) return t.outOfFuel(ip, fp);
-        t.fuel--;
+        if (!useFuel(thread)) return t.outOfFuel(ip, fp);
         let callee: FuncInst;
         let args: usize;
         let next: usize;
@@ -265,6 +267,31 @@ function tableOpLength(opcode: i32): usize {
     case op.OP_TABLE_SIZE: return 12;
   }
   return 8; // elem.drop
+}
+
+/**
+ * The address a taken branch from `from` continues at. A backward branch
+ * starts another loop iteration and uses a unit of fuel; with none left the
+ * thread stops at `to` and this returns 0.
+ */
+// @ts-ignore: decorator
+@inline function jump(thread: usize, from: usize, to: usize, fp: usize): usize {
+  if (to > from) return to;
+  if (!useFuel(thread)) {
+    changetype<Thread>(thread).outOfFuel(to, fp);
+    return 0;
+  }
+  return to;
+}
+
+/** Takes a unit of the thread's fuel; false when none is left. */
+// @ts-ignore: decorator
+@inline function useFuel(thread: usize): bool {
+  const fuel = thread + offsetof<Thread>("fuel");
+  const left = load<i64>(fuel);
+  if (left <= 0) return false;
+  store<i64>(fuel, left - 1);
+  return true;
 }
 
 /** A branch's value move; `imm` points at its [bytes, from, to] immediates. */

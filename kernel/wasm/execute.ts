@@ -200,22 +200,6 @@ export class Thread {
   }
 
   /**
-   * The address a taken branch from `from` continues at. A backward branch
-   * starts another loop iteration and uses a unit of fuel; with none left the
-   * thread stops at `to` and this returns 0.
-   */
-  // @ts-ignore: decorator
-  @inline jump(from: usize, to: usize, fp: usize): usize {
-    if (to > from) return to;
-    if (this.fuel <= 0) {
-      this.outOfFuel(to, fp);
-      return 0;
-    }
-    this.fuel--;
-    return to;
-  }
-
-  /**
    * Charges a bulk operation over `bytes`; with too little fuel left the
    * operation still completes and the thread stops at its next branch or call.
    */

@@ -126,7 +126,7 @@ function fusedCase(ins: Numeric, form: string, code: number): string {
   const b = form == "br_if" ? `const b = load<${tb}>(fp + load<u32>(ip, 8)); ` : `const b = load<${tb}>(ip, 8); `;
   const body = form == "const"
     ? `store<${slotType(ins.result)}>(fp + load<u32>(ip, 12), ${resultValue(ins)}); ip += 16; break;`
-    : `ip = ${ins.expression} ? t.jump(ip, code + load<i32>(ip, 12), fp) : ip + 16; if (ip == 0) return THREAD_OUT_OF_FUEL; break;`;
+    : `ip = ${ins.expression} ? jump(thread, ip, code + load<i32>(ip, 12), fp) : ip + 16; if (ip == 0) return THREAD_OUT_OF_FUEL; break;`;
   return `      case ${hex(code)}: { ${a}${b}${body} } // ${ins.mnemonic} ${form}`;
 }
 
