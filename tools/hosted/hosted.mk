@@ -13,7 +13,7 @@ $(HW_IMPORTS) $(HW_PROBE) &: kernel/arch/hw.ts tools/build/gen-hw.ts
 
 $(OUT)/hosted/atoll-hosted: tools/hosted/host.c $(OUT)/kernel.c $(OUT)/kernel.h $(HW_PROBE)
 	@mkdir -p $(dir $@)
-	$(CC) -O2 -frounding-math -fno-optimize-sibling-calls -I$(OUT) -I$(OUT)/hosted -I$(WASM2C_RUNTIME_DIR) -o $@ \
+	$(CC) -O2 -frounding-math -fno-optimize-sibling-calls -falign-loops=64 -I$(OUT) -I$(OUT)/hosted -I$(WASM2C_RUNTIME_DIR) -o $@ \
 		tools/hosted/host.c $(OUT)/kernel.c $(WASM2C_RUNTIME_DIR)/wasm-rt-impl.c -lm
 
 .PHONY: hosted
