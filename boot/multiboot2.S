@@ -200,7 +200,11 @@ boot_pdpt:      .skip 4096
 boot_pd:        .skip 4 * 4096
         .align 16
 tss:            .skip 104
-        .align 16
+        /* Left unmapped by the kernel (kernel/mem/stack-guard.ts): a stack
+           overflow faults here instead of overwriting what lies below. */
+        .align 4096
+        .global boot_stack_guard
+boot_stack_guard: .skip 4096
         .global boot_stack_bottom
 boot_stack_bottom:
         .skip STACK_SIZE

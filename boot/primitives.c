@@ -11,7 +11,7 @@ extern uint8_t irq_stubs[];
 extern uint64_t irq_pending[4];
 extern uint64_t irq_eoi_register, irq_pic_base;
 #define IRQ_STUB_SIZE 16
-extern uint8_t kernel_image_start[], kernel_image_end[];
+extern uint8_t kernel_image_start[], kernel_image_end[], boot_stack_guard[];
 
 #define PORT_OUT(name, type, suffix) \
   void Z_hwZ_##name(struct Z_hw_instance_t* hw, u32 port, u32 value) { \
@@ -153,6 +153,18 @@ void Z_hwZ_acceptInterrupts(struct Z_hw_instance_t* hw) {
 
 u64 Z_hwZ_imageStart(struct Z_hw_instance_t* hw) { (void)hw; return (u64)kernel_image_start; }
 u64 Z_hwZ_imageEnd(struct Z_hw_instance_t* hw) { (void)hw; return (u64)kernel_image_end; }
+u64 Z_hwZ_stackGuard(struct Z_hw_instance_t* hw) { (void)hw; return (u64)boot_stack_guard; }
+
+/* fault=stack: 16 bytes of stack a call (the return address and the saved
+   frame pointer) until a push lands in the guard page. The volatile depth
+   keeps gcc from seeing an endless recursion or turning it into a loop. */
+static volatile u64 overflow_depth;
+void Z_hwZ_overflowStack(struct Z_hw_instance_t* hw) {
+  overflow_depth++;
+  if (overflow_depth != 0) Z_hwZ_overflowStack(hw);
+  overflow_depth--;
+}
+
 u64 Z_hwZ_linearBase(struct Z_hw_instance_t* hw) { (void)hw; return (u64)kernel.w2c_memory.data; }
 
 void Z_hwZ_halt(struct Z_hw_instance_t* hw) {

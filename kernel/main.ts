@@ -14,6 +14,7 @@ import { initSerial } from "./console/serial";
 import { setupScreen } from "./console/setup";
 import { freeFrameCount, ignoredBytes, initFrames, Reservation, totalFrames, FRAME_SIZE } from "./mem/frames";
 import { backRange } from "./mem/paging";
+import { protectKernelStack } from "./mem/stack-guard";
 import { cidOfPhysical } from "./identity/cid";
 import { heapMappedBytes, heapUsedBytes } from "./mem/heap";
 import { registerKernelServices } from "./ipc/kernel-service";
@@ -135,6 +136,7 @@ function initMemory(boot: BootInfo): void {
     "frames: " + freeFrameCount().toString() + " free of " + totalFrames().toString() +
     " (" + mib(freeFrameCount() * FRAME_SIZE) + " MiB free); kernel image " + mib(imageEnd() - imageStart()) + " MiB",
   );
+  if (!protectKernelStack()) log.warn("no frame for the page table that unmaps the kernel stack's guard page");
   if (ignoredBytes() > 0) log.warn("ignoring " + mib(ignoredBytes()) + " MiB above 4 GiB (not identity-mapped)");
 }
 
@@ -142,7 +144,7 @@ function afterReady(cmdline: CommandLine): void {
   const fault = cmdline.get("fault");
   if (fault.length > 0) {
     log.info("triggering a deliberate fault: " + fault);
-    if (!triggerFault(fault)) log.error("unknown fault kind '" + fault + "' (use page, trap or abort)");
+    if (!triggerFault(fault)) log.error("unknown fault kind '" + fault + "' (use page, trap, abort or stack)");
   }
   if (cmdline.has("test")) {
     const failed = runSelfTests();

@@ -53,6 +53,10 @@
 /** Physical range of the loaded kernel image (code, data, bss, boot stacks). */
 @external("hw", "imageStart") export declare function imageStart(): u64;
 @external("hw", "imageEnd") export declare function imageEnd(): u64;
+/** The page below the kernel's C stack, which the kernel leaves unmapped so an overflow faults there. */
+@external("hw", "stackGuard") export declare function stackGuard(): u64;
+/** Recurses in C until the stack runs into its guard page (for "fault=stack"); never returns. */
+@external("hw", "overflowStack") export declare function overflowStack(): void;
 /** Virtual address where the kernel's linear memory begins. */
 @external("hw", "linearBase") export declare function linearBase(): u64;
 

@@ -8,6 +8,10 @@ const PRESENT: u64 = 1;
 const WRITABLE: u64 = 2;
 const LARGE: u64 = 0x80;
 const ADDRESS_MASK: u64 = 0x000f_ffff_ffff_f000;
+// Present, writable, user, write-through, cache-disable: the same bits in a
+// 2 MiB page's entry and in the 4 KiB entries that replace it.
+const SPLIT_FLAGS: u64 = 0x1f;
+const LARGE_PAGE: u64 = 2 << 20;
 
 function tableRoot(): u64 {
   return readCr(3) & ADDRESS_MASK;
@@ -69,6 +73,42 @@ export function translate(virt: u64): i64 {
     table = value & ADDRESS_MASK;
   }
   return -1;
+}
+
+// Replaces the 2 MiB page in `entry` by a table of 512 small pages mapping
+// the same memory with the same flags; returns the new entry, 0 without a frame.
+function splitLargePage(entry: u64, value: u64, virt: u64): u64 {
+  const table = allocFrame();
+  if (table == 0) return 0;
+  const base = value & ADDRESS_MASK & ~(LARGE_PAGE - 1);
+  for (let i: u64 = 0; i < 512; i++) poke64(table + i * 8, (base + i * FRAME_SIZE) | (value & SPLIT_FLAGS));
+  const split = table | PRESENT | WRITABLE;
+  poke64(entry, split);
+  invalidatePage(virt);
+  return split;
+}
+
+/**
+ * Makes the 4 KiB page at `virt` not present, splitting a 2 MiB page
+ * around it first (the boot code maps the first 4 GiB with those); false
+ * if a frame for the new table could not be had or a 1 GiB page is in the way.
+ */
+export function unmapSmallPage(virt: u64): bool {
+  let table = tableRoot();
+  for (let level = 3; level > 0; level--) {
+    const entry = table + ((virt >> (12 + 9 * <u64>level)) & 511) * 8;
+    let value = peek64(entry);
+    if (!(value & PRESENT)) return true;
+    if (value & LARGE) {
+      if (level != 1) return false;
+      value = splitLargePage(entry, value, virt);
+      if (value == 0) return false;
+    }
+    table = value & ADDRESS_MASK;
+  }
+  poke64(table + ((virt >> 12) & 511) * 8, 0);
+  invalidatePage(virt);
+  return true;
 }
 
 let backedPages: u64 = 0;

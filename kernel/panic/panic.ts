@@ -8,6 +8,7 @@ import { Colour } from "../console/colour";
 import { setColour, write, writeCodePoint, writeDecimal, writeHex } from "../console/output";
 import { FRAME_WORDS, Frame, frameWord, REGISTER_NAMES } from "./frame";
 import { writeSymbol } from "./symbols";
+import { isStackOverflow } from "../mem/stack-guard";
 
 let exitQemuOnPanic = false;
 let panicking = false;
@@ -89,11 +90,15 @@ const EXCEPTIONS: StaticArray<string> = [
 ];
 
 const BACKTRACE_DEPTH = 16;
+// An overflow's page fault usually becomes a double fault: its frame cannot be pushed either.
+const DOUBLE_FAULT: u64 = 8;
+const PAGE_FAULT: u64 = 14;
 
 /** A CPU exception; `frame` is the register frame saved by isr_common. */
 export function exceptionHandler(frame: u64): void {
   begin();
   const vector = frameWord(frame, Frame.Vector);
+  if ((vector == PAGE_FAULT || vector == DOUBLE_FAULT) && isStackOverflow(readCr(2))) write("kernel stack overflow: ");
   write(vector < 32 ? EXCEPTIONS[<i32>vector] : "unknown exception");
   write(", vector ");
   writeDecimal(vector);

@@ -1,5 +1,5 @@
 // Deliberate failures for the panic tests (command line "fault=<kind>").
-import { peek8 } from "../arch/hw";
+import { overflowStack, peek8 } from "../arch/hw";
 
 // Nothing is mapped this high: the boot code maps only the first 4 GiB and
 // the linear memory window.
@@ -22,6 +22,8 @@ export function triggerFault(kind: string): bool {
   if (kind == "page") pageFault();
   else if (kind == "trap") wasmTrap();
   else if (kind == "abort") failedAssertion();
+  // In C: wasm2c's call-depth limit traps an AssemblyScript recursion long before the stack is used up.
+  else if (kind == "stack") overflowStack();
   else return false;
   return true;
 }

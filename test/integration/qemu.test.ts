@@ -99,6 +99,19 @@ describe("QEMU boot (integration)", function () {
     assert.match(r.serial, /\*\*\* KERNEL PANIC \*\*\* wasm trap: unreachable executed in w2c_kernel_\w+\+0x[0-9a-f]+/);
   });
 
+  it("stops a kernel stack overflow at the guard page with a named panic", async () => {
+    const r = await boot(machine(["test", "fault=stack"]), BIOS_TIMEOUT);
+    assert.equal(r.status, STATUS_PANIC, r.serial);
+    const log = r.serial;
+    assert.match(log, /\*\*\* KERNEL PANIC \*\*\* kernel stack overflow: double fault \(#DF\), vector 8, error code 0x0/);
+    assert.match(log, /\n {2}at Z_hwZ_overflowStack\+0x[0-9a-f]+\n/);
+    const guard = /cr2 0x([0-9a-f]{16})/.exec(log);
+    assert.ok(guard, log);
+    assert.equal(BigInt("0x" + guard[1]) & 0xfffn, 0xff8n, "the fault is the first push below the stack: the top word of the guard page");
+    assert.match(log, /backtrace:\n {4}0x[0-9a-f]{16} Z_hwZ_overflowStack\+0x[0-9a-f]+\n/);
+    assert.doesNotMatch(log, /exception while handling|selftest/);
+  });
+
   it("reports an AssemblyScript abort with file and line", async () => {
     const r = await boot(machine(["test", "fault=abort"]), BIOS_TIMEOUT);
     assert.equal(r.status, STATUS_PANIC, r.serial);

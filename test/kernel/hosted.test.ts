@@ -36,6 +36,13 @@ describe("hosted native kernel (out/hosted/atoll-hosted)", function () {
     assert.match(panic.output, /KERNEL PANIC \*\*\* abort: deliberate assertion failure/);
     assert.equal(panic.status, 1);
   });
+
+  it("simulates fault=stack's double fault on the guard page as the Node simulator does", () => {
+    const r = runHosted([], "test fault=stack");
+    assert.match(r.output, /KERNEL PANIC \*\*\* kernel stack overflow: double fault \(#DF\), vector 8, error code 0x0/);
+    assert.match(r.output, /cr2 0x00000000003feff8/);
+    assert.equal(r.status, 1);
+  });
 });
 
 describe("npx atoll run", function () {

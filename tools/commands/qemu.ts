@@ -11,7 +11,7 @@ const USAGE = `usage: npm run qemu -- [options] [kernel command line words...]
   --smp N           number of CPUs (default 1)
   --machine TYPE    QEMU machine type: pc or q35 (default pc)
   --help            this text
-kernel command line: log=debug|info|warn|error, test, fault=page|trap|abort,
+kernel command line: log=debug|info|warn|error, test, fault=page|trap|abort|stack,
   start=<module>,..., acpidump, poweroff, reboot[=acpi|8042|triple]`;
 
 function fail(message: string): never {

@@ -38,6 +38,8 @@
 #define IMAGE_END 0x600000ull
 #define PAGE_TABLE_ROOT 0x400000ull
 #define ISR_STUBS (IMAGE_START + 0x1000ull)
+#define STACK_GUARD 0x3fe000ull
+#define DOUBLE_FAULT_FRAME 0x3ff000ull
 #define BOOT_MAGIC 0x36d76289u
 #define PIT_ONE_SHOT_NS 10000000ull
 
@@ -242,9 +244,13 @@ void Z_hwZ_cpuid(struct Z_hw_instance_t *hw, u32 leaf, u32 subleaf, u32 out) {
   __asm__ volatile("cpuid" : "=a"(regs[0]), "=b"(regs[1]), "=c"(regs[2]), "=d"(regs[3]) : "a"(leaf), "c"(subleaf));
 }
 /* The stock runtime grows linear memory itself, so the page tables are never
-   walked; CR3 names an empty table in case something looks. CR2 is 0: no
-   page fault is ever taken here. */
-u64 Z_hwZ_readCr(struct Z_hw_instance_t *hw, u32 which) { (void)hw; return which == 3 ? PAGE_TABLE_ROOT : 0; }
+   walked; CR3 names an empty table in case something looks. CR2 is 0 until
+   the one simulated fault, overflowStack's. */
+static uint64_t cr2;
+u64 Z_hwZ_readCr(struct Z_hw_instance_t *hw, u32 which) {
+  (void)hw;
+  return which == 3 ? PAGE_TABLE_ROOT : which == 2 ? cr2 : 0;
+}
 void Z_hwZ_invalidatePage(struct Z_hw_instance_t *hw, u64 address) { (void)hw; (void)address; }
 void Z_hwZ_loadIdt(struct Z_hw_instance_t *hw, u32 table, u32 limit) { (void)hw; (void)table; (void)limit; }
 u64 Z_hwZ_isrStub(struct Z_hw_instance_t *hw, u32 vector) { (void)hw; return ISR_STUBS + vector * 16; }
@@ -287,6 +293,19 @@ u64 Z_hwZ_imageStart(struct Z_hw_instance_t *hw) { (void)hw; return IMAGE_START;
 u64 Z_hwZ_imageEnd(struct Z_hw_instance_t *hw) { (void)hw; return IMAGE_END; }
 u64 Z_hwZ_linearBase(struct Z_hw_instance_t *hw) { (void)hw; return (u64)(uintptr_t)kernel.w2c_memory.data; }
 void Z_hwZ_halt(struct Z_hw_instance_t *hw) { (void)hw; finish(0); }
+u64 Z_hwZ_stackGuard(struct Z_hw_instance_t *hw) { (void)hw; return STACK_GUARD; }
+/* As the Node simulator does: the recursion reached the guard page, so the
+   CPU raises a double fault with a frame (boot/interrupts.S's layout:
+   registers, vector, error code, rip, cs, rflags, rsp, ss) on another stack. */
+void Z_hwZ_overflowStack(struct Z_hw_instance_t *hw) {
+  (void)hw;
+  cr2 = STACK_GUARD + 0xff8;
+  uint64_t frame[22] = {0};
+  uint64_t cpu[7] = {8, 0, IMAGE_START, 8, 2, cr2, 0x10};
+  memcpy(frame + 15, cpu, sizeof cpu);
+  memcpy(phys(DOUBLE_FAULT_FRAME, sizeof frame), frame, sizeof frame);
+  Z_kernelZ_onException(&kernel, DOUBLE_FAULT_FRAME);
+}
 
 static void load_image(const char *path) {
   FILE *f = fopen(path, "rb");

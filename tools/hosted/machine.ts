@@ -16,6 +16,9 @@ export const LINEAR_BASE = 0x80_0000_0000n;
 /** The simulated page tables sit inside the kernel image, as on the machine. */
 export const PML4 = 0x400000;
 const LINEAR_PDPT = 0x401000;
+/** The kernel stack's guard page, and where a simulated double fault leaves its frame (as on IST1, above it). */
+export const STACK_GUARD = 0x3fe000;
+const DOUBLE_FAULT_FRAME = 0x3ff000;
 const LINEAR_PD = 0x402000;
 /** Like the boot arena, the simulated linear window is mapped with 2 MiB pages. */
 export const LINEAR_MAPPED = 64 << 20;
@@ -250,10 +253,25 @@ export class Machine {
       imageStart: () => BigInt(IMAGE_START),
       imageEnd: () => BigInt(IMAGE_END),
       linearBase: () => LINEAR_BASE,
+      stackGuard: () => BigInt(STACK_GUARD),
+      overflowStack: () => this.overflowStack(),
       halt: () => {
         throw new Halted("halt");
       },
     };
+  }
+
+  // What the CPU does when the C recursion reaches the guard page: CR2 names
+  // it, the page fault's own frame cannot be pushed there, so a double fault
+  // enters the kernel with its frame (laid out as boot/interrupts.S saves it)
+  // on another stack.
+  private overflowStack(): void {
+    const rsp = BigInt(STACK_GUARD + 0xff8);
+    this.cr2 = rsp;
+    const words = new Array<bigint>(15).fill(0n);
+    words.push(8n, 0n, BigInt(IMAGE_START), 8n, 2n, rsp, 0x10n);
+    words.forEach((w, i) => this.memory.writeUint(DOUBLE_FAULT_FRAME + i * 8, 8, w));
+    this.kernel.onException(BigInt(DOUBLE_FAULT_FRAME));
   }
 
   private rdrand(out: number): number {
