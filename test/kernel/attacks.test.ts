@@ -1,0 +1,202 @@
+// Attacks on the kernel written from the documentation alone (docs/ipc.md,
+// interfaces/*.interface): hostile modules that misuse the four system
+// calls and the kernel's interfaces. Each test asserts what the docs
+// promise: the kernel survives, the attacker gets the documented error or
+// an error answer, neighbours still get their answers, and kernel memory
+// does not grow with the number of attempts.
+import assert from "node:assert/strict";
+import { cidOf } from "../../tools/identity/cid.ts";
+import { newMachine } from "../harness/machine.ts";
+import { BootProgram, bootWithPrograms } from "../harness/programs.ts";
+import { replies, scriptProgram } from "../harness/script.ts";
+import { abi } from "../../tools/hosted/abi.ts";
+import { encodeMessage } from "../../tools/interfaces/codec.ts";
+import { interfaceHash, NOTIFICATION, program, testInterface } from "../../tools/hosted/programs.ts";
+
+const KERNEL_LOG = interfaceHash("kernel-log");
+const REGISTRY = interfaceHash("registry");
+const PROCESS = interfaceHash("process");
+const PONG = testInterface("pong");
+const NEEDS_ANSWER = abi("SEND_NEEDS_ANSWER");
+const ALLOW_DELAY = abi("SEND_ALLOW_DELAY");
+const err = (name: string) => abi(name);
+
+async function run(programs: BootProgram[], extraConfig = ""): Promise<string> {
+  const m = await newMachine();
+  const { info, modules } = await bootWithPrograms(programs, extraConfig);
+  for (const mod of modules) m.memory.write(mod.address, mod.bytes);
+  assert.equal(m.boot(info), "halt");
+  return m.serial;
+}
+
+function kibInUse(log: string): number {
+  const found = /kernel memory \d+ KiB, (\d+) KiB in use/.exec(log);
+  assert.ok(found, "memory figure missing");
+  return Number(found[1]);
+}
+
+function assertSurvived(log: string): void {
+  assert.doesNotMatch(log, /KERNEL PANIC/);
+  assert.match(log, /no runnable processes|info  idle\r/);
+}
+
+const forever = `(loop $idle (drop (call $wait (i32.const 0) (i32.const 0) (i32.const 3) (i32.const 4096) (i32.const 4096))) (br $idle))`;
+/** Blocks for good without reading anything: a wait for no answers. */
+const deafForever = `(loop $deaf (drop (call $wait (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 4096) (i32.const 4096))) (br $deaf))`;
+/** Blocks until an incoming message arrives, skipping process-destroyed notifications. */
+const nextIncoming = `
+    (block $got (loop $skip
+      (drop (call $wait (i32.const 0) (i32.const 0) (i32.const 3) (i32.const 4096) (i32.const 4096)))
+      (br_if $got (i32.eq (i32.load8_u (i32.const 4096)) (i32.const ${NOTIFICATION.kind.incoming})))
+      (br $skip)))`;
+/** Echoes every message on PONG, forever. */
+const pong = program(PONG, `
+  (call $register (i32.const 64))
+  (loop $serve
+    ${nextIncoming}
+    (i32.store (i32.const 200) (i32.const ${NOTIFICATION.at.incomingData}))
+    (i32.store (i32.const 204) (i32.load (i32.const ${NOTIFICATION.at.incomingLength})))
+    (drop (call $answer (i64.load (i32.const ${NOTIFICATION.at.incomingId})) (i32.const 200) (i32.const 1) (i32.const 0)))
+    (br $serve))`);
+/** 200 checked round trips through PONG. */
+const ping = program(PONG, `
+  (local $i i32)
+  (loop $again
+    (i32.store (i32.const 400) (local.get $i))
+    (call $expect (call $call (i32.const 64) (i32.const 400) (i32.const 4) (i32.const ${NEEDS_ANSWER | ALLOW_DELAY})) (i32.const 0))
+    (call $expect (call $await) (i32.const 0))
+    (call $expect (i32.load (i32.const ${NOTIFICATION.at.answerData})) (local.get $i))
+    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+    (br_if $again (i32.lt_u (local.get $i) (i32.const 200))))
+  (call $log $str("200 round trips done"))`);
+
+/** send() with the buffer list at `list`, `count` buffers, `flags`, id written at `idOut`. */
+const send = (list: number, count: number, flags: number, idOut = 96) =>
+  `(call $send (i32.const 64) (i32.const ${list}) (i32.const ${count}) (i32.const ${flags}) (i32.const ${idOut}))`;
+/** Stores one (pointer, length) pair at 104. */
+const buffer = (ptr: number, len: number) => `(i32.store (i32.const 104) (i32.const ${ptr})) (i32.store (i32.const 108) (i32.const ${len}))`;
+
+describe("attacks on the system calls (hosted)", function () {
+  this.timeout(120_000);
+
+  it("refuses every malformed send, answer, wait and cancel with its documented code", async () => {
+    const top = 2 * 65536;
+    const attacker = program(PONG, `
+      (local $i i32)
+      ${buffer(400, 4)}
+      (call $expect ${send(top - 4, 1, 0)} (i32.const ${err("E_BAD_POINTER")}))
+      (call $expect ${send(104, 1, 0, top - 4)} (i32.const ${err("E_BAD_POINTER")}))
+      (call $expect ${send(104, 1, 0, -8)} (i32.const ${err("E_BAD_POINTER")}))
+      (call $expect (call $send (i32.const ${top - 16}) (i32.const 104) (i32.const 1) (i32.const 0) (i32.const 96)) (i32.const ${err("E_BAD_POINTER")}))
+      (call $expect ${send(104, 17, 0)} (i32.const ${err("E_INVALID")}))
+      (call $expect ${send(104, -1, 0)} (i32.const ${err("E_INVALID")}))
+      (call $expect ${send(104, 1, 4)} (i32.const ${err("E_INVALID")}))
+      (call $expect ${send(104, 1, -1)} (i32.const ${err("E_INVALID")}))
+      ${buffer(top - 100, 1000)}
+      (call $expect ${send(104, 1, 0)} (i32.const ${err("E_BAD_POINTER")}))
+      ${buffer(-1, 4)}
+      (call $expect ${send(104, 1, 0)} (i32.const ${err("E_BAD_POINTER")}))
+      ${buffer(0, 65537)}
+      (call $expect ${send(104, 1, 0)} (i32.const ${err("E_TOO_LARGE")}))
+      ;; 16 buffers of 4 KiB + 1 byte each: 65,552 bytes gathered.
+      (block $built (loop $fill
+        (i32.store (i32.add (i32.const 1000) (i32.shl (local.get $i) (i32.const 3))) (i32.const 0))
+        (i32.store (i32.add (i32.const 1004) (i32.shl (local.get $i) (i32.const 3))) (i32.const 4097))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $fill (i32.lt_u (local.get $i) (i32.const 16)))))
+      (call $expect ${send(1000, 16, 0)} (i32.const ${err("E_TOO_LARGE")}))
+      ${buffer(0, -1)}
+      (call $expect (i32.or
+        (i32.eq ${send(104, 1, 0)} (i32.const ${err("E_TOO_LARGE")}))
+        (i32.eq ${send(104, 1, 0)} (i32.const ${err("E_BAD_POINTER")}))) (i32.const 1))
+      (call $expect (call $answer (i64.const 0) (i32.const 0) (i32.const 0) (i32.const 0)) (i32.const ${err("E_UNKNOWN_MESSAGE")}))
+      (call $expect (call $answer (i64.const -1) (i32.const 0) (i32.const 0) (i32.const 0)) (i32.const ${err("E_UNKNOWN_MESSAGE")}))
+      (call $expect (call $answer (i64.const 12345) (i32.const 0) (i32.const 0) (i32.const 1)) (i32.const ${err("E_UNKNOWN_MESSAGE")}))
+      (call $expect (call $cancel (i64.const 0)) (i32.const ${err("E_UNKNOWN_MESSAGE")}))
+      (call $expect (call $cancel (i64.const -1)) (i32.const ${err("E_UNKNOWN_MESSAGE")}))
+      (call $expect (call $wait (i32.const 0) (i32.const 65) (i32.const 0) (i32.const 4096) (i32.const 4096)) (i32.const ${err("E_INVALID")}))
+      (call $expect (call $wait (i32.const 0) (i32.const -1) (i32.const 0) (i32.const 4096) (i32.const 4096)) (i32.const ${err("E_INVALID")}))
+      (call $expect (call $wait (i32.const 0) (i32.const 0) (i32.const 8) (i32.const 4096) (i32.const 4096)) (i32.const ${err("E_INVALID")}))
+      (call $expect (call $wait (i32.const ${top - 8}) (i32.const 2) (i32.const 0) (i32.const 4096) (i32.const 4096)) (i32.const ${err("E_BAD_POINTER")}))
+      (call $expect (call $wait (i32.const 0) (i32.const 0) (i32.const 0) (i32.const ${top - 10}) (i32.const 100)) (i32.const ${err("E_BAD_POINTER")}))
+      (call $expect (call $wait (i32.const 0) (i32.const 0) (i32.const 0) (i32.const -1) (i32.const -1)) (i32.const ${err("E_BAD_POINTER")}))
+      (call $log $str("every malformed call refused"))`);
+    const log = await run([
+      { name: "attacker", bytes: attacker, grants: [KERNEL_LOG, PONG] },
+      { name: "pong", bytes: pong, grants: [REGISTRY] },
+      { name: "ping", bytes: ping, grants: [KERNEL_LOG, PONG] },
+    ]);
+    assertSurvived(log);
+    assert.match(log, /attacker: every malformed call refused/);
+    assert.match(log, /ping: 200 round trips done/);
+  });
+
+  it("refuses answering one's own sent message, answering twice and cancelling another's message", async () => {
+    // pid 1 handles PONG: answers the first message twice (0, then -7),
+    // and holds the second's id at 500 for pid 3 to guess.
+    const handler = program(PONG, `
+      (call $register (i32.const 64))
+      ${nextIncoming}
+      (i64.store (i32.const 500) (i64.load (i32.const ${NOTIFICATION.at.incomingId})))
+      (call $expect (call $cancel (i64.load (i32.const 500))) (i32.const ${err("E_UNKNOWN_MESSAGE")}))
+      (call $expect (call $answer (i64.load (i32.const 500)) (i32.const 0) (i32.const 0) (i32.const 0)) (i32.const 0))
+      (call $expect (call $answer (i64.load (i32.const 500)) (i32.const 0) (i32.const 0) (i32.const 0)) (i32.const ${err("E_UNKNOWN_MESSAGE")}))
+      (call $expect (call $answer (i64.load (i32.const 500)) (i32.const 0) (i32.const 0) (i32.const 1)) (i32.const ${err("E_UNKNOWN_MESSAGE")}))
+      (call $log $str("second answer refused"))
+      ${forever}`);
+    // pid 2 sends, then tries to answer its own message and ids near it.
+    const client = program(PONG, `
+      (local $d i64)
+      (call $expect (call $call (i32.const 64) (i32.const 400) (i32.const 4) (i32.const ${NEEDS_ANSWER | ALLOW_DELAY})) (i32.const 0))
+      (call $expect (call $answer (i64.load (i32.const 96)) (i32.const 0) (i32.const 0) (i32.const 0)) (i32.const ${err("E_UNKNOWN_MESSAGE")}))
+      (local.set $d (i64.const -20))
+      (loop $near
+        (call $expect (call $answer (i64.add (i64.load (i32.const 96)) (local.get $d)) (i32.const 0) (i32.const 0) (i32.const 0)) (i32.const ${err("E_UNKNOWN_MESSAGE")}))
+        (local.set $d (i64.add (local.get $d) (i64.const 1)))
+        (br_if $near (i64.lt_s (local.get $d) (i64.const 20))))
+      (call $expect (call $await) (i32.const 0))
+      (call $log $str("own message not answerable, real answer arrived"))`);
+    // pid 3 tries to cancel and answer every small id: none is its own.
+    const meddler = program(PONG, `
+      (local $id i64)
+      (loop $guess
+        (call $expect (call $cancel (local.get $id)) (i32.const ${err("E_UNKNOWN_MESSAGE")}))
+        (call $expect (call $answer (local.get $id) (i32.const 0) (i32.const 0) (i32.const 1)) (i32.const ${err("E_UNKNOWN_MESSAGE")}))
+        (local.set $id (i64.add (local.get $id) (i64.const 1)))
+        (br_if $guess (i64.lt_u (local.get $id) (i64.const 2000))))
+      (call $log $str("no foreign id touched"))`);
+    const log = await run([
+      { name: "handler", bytes: handler, grants: [REGISTRY, KERNEL_LOG] },
+      { name: "client", bytes: client, grants: [KERNEL_LOG, PONG] },
+      { name: "meddler", bytes: meddler, grants: [KERNEL_LOG] },
+    ]);
+    assertSurvived(log);
+    assert.match(log, /handler: second answer refused/);
+    assert.match(log, /client: own message not answerable, real answer arrived/);
+    assert.match(log, /meddler: no foreign id touched/);
+  });
+
+  it("keeps a message bigger than the wait buffer queued and delivers it whole later", async () => {
+    const big = 60000;
+    const receiver = program(PONG, `
+      (call $register (i32.const 64))
+      (call $expect (call $wait (i32.const 0) (i32.const 0) (i32.const 3) (i32.const 65536) (i32.const 0)) (i32.const ${err("E_BUFFER_TOO_SMALL")}))
+      (call $expect (call $wait (i32.const 0) (i32.const 0) (i32.const 3) (i32.const 65536) (i32.const 1)) (i32.const ${err("E_BUFFER_TOO_SMALL")}))
+      (call $expect (call $wait (i32.const 0) (i32.const 0) (i32.const 3) (i32.const 65536) (i32.const ${big})) (i32.const ${err("E_BUFFER_TOO_SMALL")}))
+      (call $expect (call $wait (i32.const 0) (i32.const 0) (i32.const 3) (i32.const 65536) (i32.const 65536)) (i32.const ${big + 54}))
+      (call $expect (i32.load8_u (i32.const 65536)) (i32.const ${NOTIFICATION.kind.incoming}))
+      (call $expect (i32.load (i32.const ${65536 + NOTIFICATION.at.incomingLength - 4096})) (i32.const ${big}))
+      (call $expect (i32.load8_u (i32.const ${65536 + NOTIFICATION.at.incomingData - 4096 + big - 1})) (i32.const 0x5a))
+      (call $log $str("big message kept, then delivered whole"))`);
+    const sender = program(PONG, `
+      (memory.fill (i32.const 10000) (i32.const 0x5a) (i32.const ${big}))
+      (call $expect (call $call (i32.const 64) (i32.const 10000) (i32.const ${big}) (i32.const ${ALLOW_DELAY})) (i32.const 0))
+      ${deafForever}`);
+    const log = await run([
+      { name: "sender", bytes: sender, grants: [PONG] },
+      { name: "receiver", bytes: receiver, grants: [REGISTRY, KERNEL_LOG] },
+    ]);
+    assertSurvived(log);
+    assert.match(log, /receiver: big message kept, then delivered whole/);
+  });
+});
