@@ -200,3 +200,54 @@ describe("attacks on the system calls (hosted)", function () {
     assert.match(log, /receiver: big message kept, then delivered whole/);
   });
 });
+
+describe("attacks on the kernel's interfaces (hosted)", function () {
+  this.timeout(120_000);
+
+  it("answers nonsense about processes and interfaces with error answers", async () => {
+    const garbage = "ff".repeat(32);
+    const steps = [
+      { iface: "process", message: "kill", values: [1n] },
+      { iface: "process", message: "kill", values: [0n] },
+      { iface: "process", message: "kill", values: [2n] },
+      { iface: "process", message: "kill", values: [0xffffffffffffffffn] },
+      { iface: "process", message: "wait", values: [1n] },
+      { iface: "process", message: "wait", values: [0n] },
+      { iface: "process", message: "wait", values: [0xffffffffffffffffn] },
+      { iface: "process", message: "grants", values: [0n] },
+      { iface: "process", message: "start", values: [garbage, "", [], []] },
+      { iface: "process", message: "start", values: [garbage, "x".repeat(65), [], []] },
+      { iface: "process", message: "run", values: ["no-such-program", []] },
+      { iface: "random", message: "fill", values: [4097] },
+      { iface: "registry", message: "unregister", values: [garbage] },
+      { iface: "registry", message: "register", values: [REGISTRY] },
+      { iface: "process", message: "kill", raw: new Uint8Array([2, 1, 2]) },
+      { iface: "registry", message: "handler", raw: new Uint8Array([2, 0xff]) },
+      { iface: "registry", message: "handler", raw: new Uint8Array([250]) },
+      { iface: "process", message: "start", raw: new Uint8Array([0, ...new Uint8Array(32), 0xff, 0xff, 0xff, 0xff]) },
+    ];
+    const good = [
+      { iface: "registry", message: "handler", values: [garbage] },
+      { iface: "registry", message: "list", values: [0xffffffff] },
+      { iface: "kernel-log", message: "recent", values: [0, 0xffffffff] },
+    ];
+    const attacker = scriptProgram([...steps, ...good]);
+    const napper = program(PONG, deafForever);
+    const log = await run([
+      { name: "attacker", bytes: attacker, grants: [KERNEL_LOG, PROCESS, REGISTRY, interfaceHash("random")] },
+      { name: "napper", bytes: napper, grants: [] },
+    ]);
+    assertSurvived(log);
+    const answers = replies(log, "attacker");
+    assert.equal(answers.length, steps.length + good.length);
+    steps.forEach((s, i) => assert.ok(answers[i].error, `${s.iface}.${s.message} #${i} was not refused`));
+    for (const a of answers.slice(0, steps.length)) assert.ok(a.reason.length > 0);
+    assert.match(answers[14].reason, /malformed process message/);
+    assert.match(answers[15].reason, /malformed registry message/);
+    assert.deepEqual(answers[steps.length].as("registry", "handler"), { pid: 0n });
+    const page = answers[steps.length + 1].as("registry", "list") as { interfaces: unknown[]; next: number };
+    assert.equal(page.interfaces.length, 0);
+    assert.equal(page.next, 0);
+    assert.doesNotMatch(log, /napper \(pid 2\) ended/);
+  });
+});
