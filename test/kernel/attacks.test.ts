@@ -251,3 +251,136 @@ describe("attacks on the kernel's interfaces (hosted)", function () {
     assert.doesNotMatch(log, /napper \(pid 2\) ended/);
   });
 });
+
+describe("attacks on the kernel's bounds (hosted)", function () {
+  this.timeout(300_000);
+
+  it("keeps no more kernel memory for a client that never reads the answers it asked for", async () => {
+    // pid 1 answers every message with 60,000 bytes.
+    const generous = program(PONG, `
+      (call $register (i32.const 64))
+      (i32.store (i32.const 200) (i32.const 10000))
+      (i32.store (i32.const 204) (i32.const 60000))
+      (loop $serve
+        ${nextIncoming}
+        (drop (call $answer (i64.load (i32.const ${NOTIFICATION.at.incomingId})) (i32.const 200) (i32.const 1) (i32.const 0)))
+        (br $serve))`);
+    // pid 2 asks n times, reading only the answers to its registry calls.
+    // pid 2 asks n times, reading only the answers to its registry calls
+    // in between; answers it never read still count against its 64.
+    const greedy = (n: number) => program(PONG, `
+      (local $i i32)
+      (block $bounded (loop $again
+        (drop (call $call (i32.const 64) (i32.const 400) (i32.const 4) (i32.const ${NEEDS_ANSWER})))
+        (i32.store8 (i32.const 300) (i32.const 2))
+        (memory.copy (i32.const 301) (i32.const 64) (i32.const 32))
+        (br_if $bounded (call $call (i32.const 32) (i32.const 300) (i32.const 33) (i32.const ${NEEDS_ANSWER})))
+        (call $expect (call $await) (i32.const 0))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $again (i32.lt_u (local.get $i) (i32.const ${n})))))
+      (call $expect (call $call (i32.const 64) (i32.const 400) (i32.const 4) (i32.const ${NEEDS_ANSWER})) (i32.const ${err("E_TOO_MANY_PENDING")}))
+      (call $expect (local.get $i) (i32.const ${abi("MAX_PENDING_ANSWERS") - 1}))
+      (call $log $str("asked and never read"))
+      ${deafForever}`);
+    const kib = async (n: number) => {
+      const log = await run([
+        { name: "generous", bytes: generous, grants: [REGISTRY] },
+        { name: "greedy", bytes: greedy(n), grants: [REGISTRY, KERNEL_LOG, PONG] },
+      ]);
+      assertSurvived(log);
+      assert.match(log, /greedy: asked and never read/);
+      return kibInUse(log);
+    };
+    const few = await kib(100);
+    const many = await kib(3000);
+    assert.ok(many <= few + 64, `kernel memory in use grew from ${few} KiB to ${many} KiB`);
+  });
+
+  it("answers every message of a client while its handler registers and unregisters in a loop", async () => {
+    const answerDrained = `
+      (block $empty (loop $drain
+        (br_if $empty (i32.le_s (call $wait (i32.const 0) (i32.const 0) (i32.const 2) (i32.const 4096) (i32.const 4096)) (i32.const 0)))
+        (if (i32.eq (i32.load8_u (i32.const 4096)) (i32.const ${NOTIFICATION.kind.incoming})) (then
+          (call $expect (call $answer (i64.load (i32.const ${NOTIFICATION.at.incomingId})) (i32.const 0) (i32.const 0) (i32.const 0)) (i32.const 0))))
+        (br $drain)))`;
+    const registryCall = (ordinal: number) => `
+      (i32.store8 (i32.const 300) (i32.const ${ordinal}))
+      (memory.copy (i32.const 301) (i32.const 64) (i32.const 32))
+      (call $expect (call $call (i32.const 32) (i32.const 300) (i32.const 33) (i32.const ${NEEDS_ANSWER})) (i32.const 0))
+      (call $expect (call $await) (i32.const 0))`;
+    const churner = program(PONG, `
+      (local $round i32)
+      (loop $churn
+        ${registryCall(0)}
+        ${answerDrained}
+        ${registryCall(1)}
+        ${answerDrained}
+        (local.set $round (i32.add (local.get $round) (i32.const 1)))
+        (br_if $churn (i32.lt_u (local.get $round) (i32.const 2000))))
+      ${registryCall(0)}
+      (loop $serve
+        ${nextIncoming}
+        (call $expect (call $answer (i64.load (i32.const ${NOTIFICATION.at.incomingId})) (i32.const 0) (i32.const 0) (i32.const 0)) (i32.const 0))
+        (br $serve))`);
+    const client = program(PONG, `
+      (local $i i32)
+      (loop $again
+        (call $expect (call $call (i32.const 64) (i32.const 400) (i32.const 4) (i32.const ${NEEDS_ANSWER | ALLOW_DELAY})) (i32.const 0))
+        (call $expect (call $await) (i32.const 0))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $again (i32.lt_u (local.get $i) (i32.const 300))))
+      (call $log $str("300 answers through the churn"))`);
+    const log = await run([
+      { name: "churner", bytes: churner, grants: [REGISTRY] },
+      { name: "client", bytes: client, grants: [KERNEL_LOG, PONG] },
+    ]);
+    assertSurvived(log);
+    assert.match(log, /client: 300 answers through the churn/);
+    assert.doesNotMatch(log, /trapped/);
+  });
+
+  it("bounds a fork bomb by the children and process limits, and its neighbours go on", async () => {
+    const runBomb = encodeMessage("process", "run", ["bomb", []]);
+    const bomb = program(PONG, `
+      (local $i i32)
+      (block $refused (loop $again
+        (call $expect (call $call (i32.const 900) (i32.const 2000) (i32.const ${runBomb.length}) (i32.const ${NEEDS_ANSWER})) (i32.const 0))
+        (br_if $refused (call $await))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $again (i32.lt_u (local.get $i) (i32.const 70)))))
+      (call $expect (i32.le_u (local.get $i) (i32.const 64)) (i32.const 1))
+      (call $log (i32.const ${NOTIFICATION.at.answerData}) (i32.load (i32.const ${NOTIFICATION.at.answerLength})))
+      ${deafForever}`, { 900: PROCESS, 2000: Buffer.from(runBomb).toString("hex") });
+    const log = await run([
+      { name: "pong", bytes: pong, grants: [REGISTRY] },
+      { name: "bomb", bytes: bomb, grants: [PROCESS, KERNEL_LOG] },
+      { name: "ping", bytes: ping, grants: [KERNEL_LOG, PONG] },
+    ]);
+    assertSurvived(log);
+    assert.match(log, /ping: 200 round trips done/);
+    const started = [...log.matchAll(/started process (\d+)/g)].map((m) => Number(m[1]));
+    assert.ok(started.length <= abi("MAX_PROCESSES"), `${started.length} processes started`);
+    assert.match(log, /bomb: .*(at most|not enough memory|processes)/);
+    assert.doesNotMatch(log, /trapped/);
+  });
+
+  it("gives a neighbour its answers beside a module filling 64 KiB over and over", async () => {
+    const filler = program(PONG, `
+      (local $i i32)
+      (loop $again
+        (memory.fill (i32.const 65536) (local.get $i) (i32.const 65536))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $again (i32.lt_u (local.get $i) (i32.const 20000))))
+      (call $log $str("fills done"))`);
+    const log = await run([
+      { name: "pong", bytes: pong, grants: [REGISTRY] },
+      { name: "filler", bytes: filler, grants: [KERNEL_LOG] },
+      { name: "ping", bytes: ping, grants: [KERNEL_LOG, PONG] },
+    ]);
+    assertSurvived(log);
+    const pinged = log.indexOf("ping: 200 round trips done");
+    const filled = log.indexOf("filler: fills done");
+    assert.ok(pinged >= 0 && filled >= 0);
+    assert.ok(pinged < filled, "the round trips waited for the fills");
+  });
+});
