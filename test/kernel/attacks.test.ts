@@ -11,7 +11,7 @@ import { BootProgram, bootWithPrograms } from "../harness/programs.ts";
 import { replies, scriptProgram } from "../harness/script.ts";
 import { abi } from "../../tools/hosted/abi.ts";
 import { encodeMessage } from "../../tools/interfaces/codec.ts";
-import { interfaceHash, NOTIFICATION, program, testInterface } from "../../tools/hosted/programs.ts";
+import { interfaceHash, NOTIFICATION, program, testInterface, wat2wasm } from "../../tools/hosted/programs.ts";
 
 const KERNEL_LOG = interfaceHash("kernel-log");
 const REGISTRY = interfaceHash("registry");
@@ -358,9 +358,9 @@ describe("attacks on the kernel's bounds (hosted)", function () {
     ]);
     assertSurvived(log);
     assert.match(log, /ping: 200 round trips done/);
-    const started = [...log.matchAll(/started process (\d+)/g)].map((m) => Number(m[1]));
-    assert.ok(started.length <= abi("MAX_PROCESSES"), `${started.length} processes started`);
-    assert.match(log, /bomb: .*(at most|not enough memory|processes)/);
+    const waiting = /no runnable processes \((\d+) waiting\)/.exec(log);
+    assert.ok(waiting && Number(waiting[1]) <= abi("MAX_PROCESSES"), `processes left: ${waiting?.[1]}`);
+    assert.match(log, /bomb: too many processes \(256\)/);
     assert.doesNotMatch(log, /trapped/);
   });
 
@@ -382,5 +382,111 @@ describe("attacks on the kernel's bounds (hosted)", function () {
     const filled = log.indexOf("filler: fills done");
     assert.ok(pinged >= 0 && filled >= 0);
     assert.ok(pinged < filled, "the round trips waited for the fills");
+  });
+});
+
+describe("hostile modules against the per-process limits (hosted)", function () {
+  this.timeout(120_000);
+
+  const ends = (log: string, name: string) => new RegExp(`${name} \\(pid \\d+\\) ended: trapped: `);
+
+  it("ends a module that recurses without end, one that grows its stack of values, and one that grows memory past 64 MiB", async () => {
+    const recurse = program(PONG, `(call $deep)`, {}, `(func $deep (call $deep))`);
+    const wide = program(PONG, `(call $deep (i64.const 0))`, {}, `(func $deep (param i64) (local i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64) (call $deep (local.get 0)))`);
+    const grower = program(PONG, `
+      (call $expect (memory.grow (i32.const 1022)) (i32.const 2))
+      (call $expect (memory.grow (i32.const 1)) (i32.const -1))
+      (call $expect (memory.grow (i32.const 65535)) (i32.const -1))
+      (call $expect (memory.grow (i32.const -1)) (i32.const -1))
+      (i32.store (i32.const ${1024 * 65536 - 4}) (i32.const 7))
+      (call $log $str("memory stops at 1024 pages"))
+      (i32.store (i32.const ${1024 * 65536 - 3}) (i32.const 7))
+      (call $log $str("never"))`);
+    const log = await run([
+      { name: "recurse", bytes: recurse, grants: [] },
+      { name: "wide", bytes: wide, grants: [] },
+      { name: "grower", bytes: grower, grants: [KERNEL_LOG] },
+      { name: "pong", bytes: pong, grants: [REGISTRY] },
+      { name: "ping", bytes: ping, grants: [KERNEL_LOG, PONG] },
+    ]);
+    assertSurvived(log);
+    assert.match(log, ends(log, "recurse"));
+    assert.match(log, ends(log, "wide"));
+    assert.match(log, /grower: memory stops at 1024 pages/);
+    assert.match(log, ends(log, "grower"));
+    assert.doesNotMatch(log, /grower: never/);
+    assert.match(log, /ping: 200 round trips done/);
+  });
+
+  it("refuses to start malformed modules and modules past the memory limit", async () => {
+    const huge = wat2wasm(`(module (memory (export "memory") 1025) (func (export "_start") (unreachable)))`);
+    const junk = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x60]);
+    const noise = new Uint8Array(4096).map((_, i) => (i * 131 + 7) & 0xff);
+    const log = await run([
+      { name: "huge", bytes: huge, grants: [KERNEL_LOG] },
+      { name: "junk", bytes: junk, grants: [KERNEL_LOG] },
+      { name: "noise", bytes: noise, grants: [KERNEL_LOG] },
+      { name: "pong", bytes: pong, grants: [REGISTRY] },
+      { name: "ping", bytes: ping, grants: [KERNEL_LOG, PONG] },
+    ]);
+    assertSurvived(log);
+    for (const name of ["huge", "junk", "noise"]) assert.match(log, new RegExp(`cannot start ${name}: `));
+    assert.doesNotMatch(log, /huge \(pid \d+\) ended/);
+    assert.match(log, /ping: 200 round trips done/);
+  });
+
+  it("refuses a 257th interface and frees all 256 when unregistered", async () => {
+    const collector = (rounds: number) => program(PONG, `
+      (local $i i32) (local $r i32)
+      (loop $round
+        (local.set $i (i32.const 0))
+        (loop $reg
+          (i32.store (i32.const 64) (local.get $i))
+          (call $register (i32.const 64))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $reg (i32.lt_u (local.get $i) (i32.const ${abi("MAX_HANDLED_INTERFACES")}))))
+        (i32.store (i32.const 64) (local.get $i))
+        (i32.store8 (i32.const 300) (i32.const 0))
+        (memory.copy (i32.const 301) (i32.const 64) (i32.const 32))
+        (call $expect (call $call (i32.const 32) (i32.const 300) (i32.const 33) (i32.const ${NEEDS_ANSWER})) (i32.const 0))
+        (call $expect (call $await) (i32.const 1))
+        (local.set $i (i32.const 0))
+        (loop $unreg
+          (i32.store (i32.const 64) (local.get $i))
+          (i32.store8 (i32.const 300) (i32.const 1))
+          (memory.copy (i32.const 301) (i32.const 64) (i32.const 32))
+          (call $expect (call $call (i32.const 32) (i32.const 300) (i32.const 33) (i32.const ${NEEDS_ANSWER})) (i32.const 0))
+          (call $expect (call $await) (i32.const 0))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $unreg (i32.lt_u (local.get $i) (i32.const ${abi("MAX_HANDLED_INTERFACES")}))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br_if $round (i32.lt_u (local.get $r) (i32.const ${rounds}))))
+      (call $log $str("rounds done"))
+      ${deafForever}`);
+    const refusal = program(PONG, `
+      (local $i i32)
+      (loop $reg
+        (i32.store (i32.const 64) (local.get $i))
+        (call $register (i32.const 64))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $reg (i32.lt_u (local.get $i) (i32.const 256))))
+      (i32.store (i32.const 64) (local.get $i))
+      (i32.store8 (i32.const 300) (i32.const 0))
+      (memory.copy (i32.const 301) (i32.const 64) (i32.const 32))
+      (call $expect (call $call (i32.const 32) (i32.const 300) (i32.const 33) (i32.const ${NEEDS_ANSWER})) (i32.const 0))
+      (call $expect (call $await) (i32.const 1))
+      (call $log (i32.const ${NOTIFICATION.at.answerData}) (i32.load (i32.const ${NOTIFICATION.at.answerLength})))`);
+    const first = await run([{ name: "refusal", bytes: refusal, grants: [REGISTRY, KERNEL_LOG] }]);
+    assertSurvived(first);
+    assert.match(first, /refusal: a process handles at most 256 interfaces/);
+    const kib = async (rounds: number) => {
+      const log = await run([{ name: "collector", bytes: collector(rounds), grants: [REGISTRY, KERNEL_LOG] }]);
+      assertSurvived(log);
+      assert.match(log, /collector: rounds done/);
+      return kibInUse(log);
+    };
+    const few = await kib(2);
+    const many = await kib(40);
+    assert.ok(many <= few + 64, `kernel memory in use grew from ${few} KiB to ${many} KiB`);
   });
 });
