@@ -490,3 +490,42 @@ describe("hostile modules against the per-process limits (hosted)", function () 
     assert.ok(many <= few + 64, `kernel memory in use grew from ${few} KiB to ${many} KiB`);
   });
 });
+
+describe("attacks on the kernel heap and on authority (hosted)", function () {
+  this.timeout(300_000);
+
+  it("survives floods of 60,000-byte messages to deaf handlers and to interfaces nobody handles", async () => {
+    const deaf = (iface: string) => program(iface, `
+      (call $register (i32.const 64))
+      ${deafForever}`);
+    const ifaces = ["deaf-a", "deaf-b", "deaf-c", "deaf-d"].map(testInterface);
+    const nobody = ["void-a", "void-b"].map(testInterface);
+    // Sends 60,000 bytes to each interface at 2048 + 32 i until refused.
+    const flooder = (targets: string[], flags: number) => program(PONG, `
+      (local $t i32) (local $r i32) (local $n i32)
+      (loop $target
+        (local.set $n (i32.const 0))
+        (block $refused (loop $more
+          (local.set $r (call $call (i32.add (i32.const 2048) (i32.shl (local.get $t) (i32.const 5))) (i32.const 10000) (i32.const 60000) (i32.const ${flags})))
+          (br_if $refused (i32.ne (local.get $r) (i32.const 0)))
+          (local.set $n (i32.add (local.get $n) (i32.const 1)))
+          (br_if $more (i32.lt_u (local.get $n) (i32.const 1000)))))
+        (call $expect (i32.lt_u (local.get $n) (i32.const 1000)) (i32.const 1))
+        (call $expect (i32.or (i32.eq (local.get $r) (i32.const ${err("E_QUEUE_FULL")})) (i32.eq (local.get $r) (i32.const ${err("E_NO_HANDLER")}))) (i32.const 1))
+        (local.set $t (i32.add (local.get $t) (i32.const 1)))
+        (br_if $target (i32.lt_u (local.get $t) (i32.const ${targets.length}))))
+      (call $log $str("flood refused"))
+      ${deafForever}`, Object.fromEntries(targets.map((h, i) => [2048 + 32 * i, h])));
+    const log = await run([
+      ...ifaces.map((h, i) => ({ name: `deaf${i}`, bytes: deaf(h), grants: [REGISTRY] })),
+      { name: "flooder", bytes: flooder(ifaces, 0), grants: [KERNEL_LOG, ...ifaces] },
+      { name: "delayer1", bytes: flooder(nobody, ALLOW_DELAY), grants: [KERNEL_LOG, ...nobody] },
+      { name: "delayer2", bytes: flooder(nobody, ALLOW_DELAY), grants: [KERNEL_LOG, ...nobody] },
+      { name: "pong", bytes: pong, grants: [REGISTRY] },
+      { name: "ping", bytes: ping, grants: [KERNEL_LOG, PONG] },
+    ]);
+    assertSurvived(log);
+    assert.match(log, /ping: 200 round trips done/);
+    for (const name of ["flooder", "delayer1", "delayer2"]) assert.match(log, new RegExp(`${name}: flood refused|${name} \\(pid \\d+\\) ended: `));
+  });
+});
