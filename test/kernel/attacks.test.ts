@@ -5,7 +5,7 @@
 // an error answer, neighbours still get their answers, and kernel memory
 // does not grow with the number of attempts.
 import assert from "node:assert/strict";
-import { cidOf } from "../../tools/identity/cid.ts";
+import { createHash } from "node:crypto";
 import { newMachine } from "../harness/machine.ts";
 import { BootProgram, bootWithPrograms } from "../harness/programs.ts";
 import { replies, scriptProgram } from "../harness/script.ts";
@@ -527,5 +527,68 @@ describe("attacks on the kernel heap and on authority (hosted)", function () {
     assertSurvived(log);
     assert.match(log, /ping: 200 round trips done/);
     for (const name of ["flooder", "delayer1", "delayer2"]) assert.match(log, new RegExp(`${name}: flood refused|${name} \\(pid \\d+\\) ended: `));
+  });
+});
+
+const digestOf = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+
+describe("attacks on answers and on kill authority (hosted)", function () {
+  this.timeout(120_000);
+
+  it("keeps a message answerable after every malformed answer to it", async () => {
+    const careful = program(PONG, `
+      (call $register (i32.const 64))
+      ${nextIncoming}
+      (i64.store (i32.const 500) (i64.load (i32.const ${NOTIFICATION.at.incomingId})))
+      ${buffer(0, 65537)}
+      (call $expect (call $answer (i64.load (i32.const 500)) (i32.const 104) (i32.const 1) (i32.const 0)) (i32.const ${err("E_TOO_LARGE")}))
+      ${buffer(2 * 65536 - 2, 4)}
+      (call $expect (call $answer (i64.load (i32.const 500)) (i32.const 104) (i32.const 1) (i32.const 0)) (i32.const ${err("E_BAD_POINTER")}))
+      (call $expect (call $answer (i64.load (i32.const 500)) (i32.const ${2 * 65536 - 4}) (i32.const 1) (i32.const 0)) (i32.const ${err("E_BAD_POINTER")}))
+      (call $expect (call $answer (i64.load (i32.const 500)) (i32.const 104) (i32.const 17) (i32.const 0)) (i32.const ${err("E_INVALID")}))
+      (call $expect (call $answer (i64.load (i32.const 500)) (i32.const 104) (i32.const 0) (i32.const 6)) (i32.const ${err("E_INVALID")}))
+      (i64.store (i32.const 400) (i64.const 0x6b6f))
+      ${buffer(400, 2)}
+      (call $expect (call $answer (i64.load (i32.const 500)) (i32.const 104) (i32.const 1) (i32.const 0)) (i32.const 0))
+      ${forever}`);
+    const client = program(PONG, `
+      (call $expect (call $call (i32.const 64) (i32.const 400) (i32.const 4) (i32.const ${NEEDS_ANSWER | ALLOW_DELAY})) (i32.const 0))
+      (call $expect (call $await) (i32.const 0))
+      (call $log (i32.const ${NOTIFICATION.at.answerData}) (i32.load (i32.const ${NOTIFICATION.at.answerLength})))`);
+    const log = await run([
+      { name: "careful", bytes: careful, grants: [REGISTRY] },
+      { name: "client", bytes: client, grants: [KERNEL_LOG, PONG] },
+    ]);
+    assertSurvived(log);
+    assert.match(log, /client: ok\r/);
+    assert.doesNotMatch(log, /trapped/);
+  });
+
+  it("refuses a kill of a grandchild once the child between them has ended, and a child's kill of its parent", async () => {
+    const napper = program(PONG, deafForever);
+    // The child starts a grandchild, tries to kill its parent (pid 1), and exits.
+    const child = scriptProgram([
+      { iface: "process", message: "start", values: [digestOf(napper), "grandchild", [], []] },
+      { iface: "process", message: "kill", values: [1n] },
+    ]);
+    const parent = scriptProgram([
+      { iface: "process", message: "start", values: [digestOf(child), "child", [PROCESS, KERNEL_LOG], []] },
+      { iface: "process", message: "wait", values: [2n] },
+      { iface: "process", message: "kill", values: [3n] },
+    ]);
+    const log = await run([
+      { name: "parent", bytes: parent, grants: [KERNEL_LOG, PROCESS] },
+      { name: "child", bytes: child, grants: [], notStarted: true },
+      { name: "napper", bytes: napper, grants: [], notStarted: true },
+    ]);
+    assertSurvived(log);
+    const [grandchild, parricide] = replies(log, "child");
+    assert.deepEqual(grandchild.as("process", "start"), { pid: 3n });
+    assert.equal(parricide.reason, "process 1 was not started by this process nor its descendants");
+    const [started, waited, kill] = replies(log, "parent");
+    assert.deepEqual(started.as("process", "start"), { pid: 2n });
+    assert.equal((waited.as("process", "wait") as { status: number }).status, 0);
+    assert.equal(kill.reason, "process 3 was not started by this process nor its descendants");
+    assert.doesNotMatch(log, /grandchild \(pid 3\) ended/);
   });
 });
