@@ -6,8 +6,7 @@
 // does not grow with the number of attempts.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { newMachine } from "../harness/machine.ts";
-import { BootProgram, bootWithPrograms } from "../harness/programs.ts";
+import { assertSurvived, kibInUse, run } from "../harness/hostile.ts";
 import { replies, scriptProgram } from "../harness/script.ts";
 import { abi } from "../../tools/hosted/abi.ts";
 import { encodeMessage } from "../../tools/interfaces/codec.ts";
@@ -20,25 +19,6 @@ const PONG = testInterface("pong");
 const NEEDS_ANSWER = abi("SEND_NEEDS_ANSWER");
 const ALLOW_DELAY = abi("SEND_ALLOW_DELAY");
 const err = (name: string) => abi(name);
-
-async function run(programs: BootProgram[], extraConfig = ""): Promise<string> {
-  const m = await newMachine();
-  const { info, modules } = await bootWithPrograms(programs, extraConfig);
-  for (const mod of modules) m.memory.write(mod.address, mod.bytes);
-  assert.equal(m.boot(info), "halt");
-  return m.serial;
-}
-
-function kibInUse(log: string): number {
-  const found = /kernel memory \d+ KiB, (\d+) KiB in use/.exec(log);
-  assert.ok(found, "memory figure missing");
-  return Number(found[1]);
-}
-
-function assertSurvived(log: string): void {
-  assert.doesNotMatch(log, /KERNEL PANIC/);
-  assert.match(log, /no runnable processes|info  idle\r/);
-}
 
 const forever = `(loop $idle (drop (call $wait (i32.const 0) (i32.const 0) (i32.const 3) (i32.const 4096) (i32.const 4096))) (br $idle))`;
 /** Blocks for good without reading anything: a wait for no answers. */

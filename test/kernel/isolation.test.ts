@@ -5,9 +5,9 @@
 // returns to its baseline.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { newMachine } from "../harness/machine.ts";
-import { BootProgram, bootWithPrograms } from "../harness/programs.ts";
+import { assertSurvived, kibInUse, run } from "../harness/hostile.ts";
 import { replies, scriptProgram } from "../harness/script.ts";
+import { abi } from "../../tools/hosted/abi.ts";
 import { interfaceHash, NOTIFICATION, program, testInterface } from "../../tools/hosted/programs.ts";
 
 const KERNEL_LOG = interfaceHash("kernel-log");
@@ -16,29 +16,9 @@ const PONG = testInterface("pong");
 const DONE = testInterface("done");
 const PROCESS = interfaceHash("process");
 const LOADER = interfaceHash("loader");
-const NEEDS_ANSWER = 1;
-const ALLOW_DELAY = 2;
-const E_UNKNOWN_MESSAGE = -7;
-
-async function run(programs: BootProgram[], extraConfig = ""): Promise<string> {
-  const m = await newMachine();
-  const { info, modules } = await bootWithPrograms(programs, extraConfig);
-  for (const mod of modules) m.memory.write(mod.address, mod.bytes);
-  assert.equal(m.boot(info), "halt");
-  return m.serial;
-}
-
-/** Kernel heap in use after a full collection, from the idle line. */
-function kibInUse(log: string): number {
-  const found = /kernel memory \d+ KiB, (\d+) KiB in use/.exec(log);
-  assert.ok(found, "memory figure missing");
-  return Number(found[1]);
-}
-
-function assertSurvived(log: string): void {
-  assert.doesNotMatch(log, /KERNEL PANIC/);
-  assert.match(log, /no runnable processes|info  idle\r/);
-}
+const NEEDS_ANSWER = abi("SEND_NEEDS_ANSWER");
+const ALLOW_DELAY = abi("SEND_ALLOW_DELAY");
+const E_UNKNOWN_MESSAGE = abi("E_UNKNOWN_MESSAGE");
 
 /** A registry message about the interface whose hash is at `iface`, answered into the wait buffer. */
 const registry = (ordinal: number, iface: number, error = 0) => `
