@@ -10,6 +10,7 @@ import { Thread } from "../wasm/execute";
 import { INSTANTIATE_OK, instantiate } from "../wasm/instance";
 import { Limits } from "../wasm/limits";
 import { Module } from "../wasm/module";
+import { TABLE_ELEMENT_BYTES } from "../wasm/runtime";
 import { Store } from "../wasm/store";
 import { EXTERN_FUNC } from "../wasm/types";
 import { forgetProcess, makeRunnable } from "../sched/scheduler";
@@ -72,8 +73,6 @@ const WASM_PAGE: u64 = 64 << 10;
 // Decoded code is about four times the size of the module's code section:
 // counting the whole module four times errs on the safe side.
 const CODE_EXPANSION: u64 = 4;
-const TABLE_ELEMENT_BYTES: u64 = 8;
-
 /** Bytes of the memory a new process of `module` starts with: one heap block. */
 function memoryBytes(module: Module): u64 {
   return module.memories.length > 0 ? <u64>module.memories[0].min * WASM_PAGE : 0;

@@ -12,7 +12,7 @@ import { HOST_BLOCK, HOST_DONE } from "./host";
 import { Limits } from "./limits";
 import { dispatch } from "./dispatch.generated";
 import * as op from "./opcodes";
-import { DROPPED_ELEMS, FuncInst, Instance, MemoryInst } from "./runtime";
+import { DROPPED_ELEMS, FuncInst, Instance, MemoryInst, TABLE_ELEMENT_BYTES } from "./runtime";
 import {
   TRAP_EXHAUSTION, TRAP_HOST, TRAP_INDIRECT_TYPE,
   TRAP_MEMORY_BOUNDS, TRAP_NONE, TRAP_TABLE_BOUNDS, TRAP_UNDEFINED_ELEMENT, TRAP_UNINITIALIZED_ELEMENT, trapText,
@@ -304,7 +304,7 @@ export class Thread {
       }
       case op.OP_TABLE_GROW: {
         const count = load<u32>(fp + load<u32>(ip, 12));
-        this.chargeBulk(<u64>count << 3);
+        this.chargeBulk(<u64>count * TABLE_ELEMENT_BYTES);
         const grown = inst.tables[a].grow(count, load<u64>(fp + load<u32>(ip, 8)));
         store<i32>(fp + load<u32>(ip, 16), grown);
         return true;
@@ -314,7 +314,7 @@ export class Thread {
         const start = load<u32>(fp + load<u32>(ip, 8));
         const n = load<u32>(fp + load<u32>(ip, 16));
         if (<u64>start + n > table.size) return this.trapped(TRAP_TABLE_BOUNDS);
-        this.chargeBulk(<u64>n << 3);
+        this.chargeBulk(<u64>n * TABLE_ELEMENT_BYTES);
         table.fill(start, n, load<u64>(fp + load<u32>(ip, 12)));
         return true;
       }
@@ -327,14 +327,14 @@ export class Thread {
       const dst = inst.tables[a];
       const src = inst.tables[b];
       if (<u64>d + n > dst.size || <u64>s + n > src.size) return this.trapped(TRAP_TABLE_BOUNDS);
-      this.chargeBulk(<u64>n << 3);
+      this.chargeBulk(<u64>n * TABLE_ELEMENT_BYTES);
       memory.copy(dst.elems + (<usize>d << 3), src.elems + (<usize>s << 3), <usize>n << 3);
       return true;
     }
     const elems = inst.elems[a];
     const table = inst.tables[b];
     if (<u64>d + n > table.size || <u64>s + n > <u64>elems.length) return this.trapped(TRAP_TABLE_BOUNDS);
-    this.chargeBulk(<u64>n << 3);
+    this.chargeBulk(<u64>n * TABLE_ELEMENT_BYTES);
     for (let i: u32 = 0; i < n; i++) table.set(d + i, elems[s + i]);
     return true;
   }

@@ -74,6 +74,9 @@ export class MemoryInst {
   }
 }
 
+/** Bytes of one table element in kernel memory. */
+export const TABLE_ELEMENT_BYTES: u64 = 8;
+
 /** Reference values are 64-bit: 0 is null, a funcref is address + 1, an externref is the host's value + 1. */
 export class TableInst {
   elems: usize;
