@@ -1,9 +1,14 @@
-// What the tests of hostile modules share: boot a set of WAT programs on the
-// simulated machine until it halts, and read from the serial log whether the
-// kernel survived and how much of its heap is in use after a full collection.
+// What the tests of IPC and of hostile modules share: boot a set of WAT
+// programs on the simulated machine until it halts, read from the serial log
+// whether the kernel survived and how much of its heap is in use after a full
+// collection, and a client that checks 200 round trips through "pong".
 import assert from "node:assert/strict";
 import { newMachine } from "./machine.ts";
 import { BootProgram, bootWithPrograms } from "./programs.ts";
+import { abi } from "../../tools/hosted/abi.ts";
+import { NOTIFICATION, program, testInterface } from "../../tools/hosted/programs.ts";
+
+export const PONG = testInterface("pong");
 
 /** Boots `programs` (and `extraConfig` lines) until the machine halts; the serial log. */
 export async function run(programs: BootProgram[], extraConfig = ""): Promise<string> {
@@ -26,3 +31,15 @@ export function assertSurvived(log: string): void {
   assert.doesNotMatch(log, /KERNEL PANIC/);
   assert.match(log, /no runnable processes|info  idle\r/);
 }
+
+/** Sends 200 numbered messages to PONG (delayed until it has a handler) and checks each echo. */
+export const ping = program(PONG, `
+  (local $i i32)
+  (loop $again
+    (i32.store (i32.const 400) (local.get $i))
+    (call $expect (call $call (i32.const 64) (i32.const 400) (i32.const 4) (i32.const ${abi("SEND_NEEDS_ANSWER") | abi("SEND_ALLOW_DELAY")})) (i32.const 0))
+    (call $expect (call $await) (i32.const 0))
+    (call $expect (i32.load (i32.const ${NOTIFICATION.at.answerData})) (local.get $i))
+    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+    (br_if $again (i32.lt_u (local.get $i) (i32.const 200))))
+  (call $log $str("200 round trips done"))`);

@@ -6,7 +6,7 @@
 // does not grow with the number of attempts.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { assertSurvived, kibInUse, run } from "../harness/hostile.ts";
+import { assertSurvived, kibInUse, ping, PONG, run } from "../harness/hostile.ts";
 import { replies, scriptProgram } from "../harness/script.ts";
 import { abi } from "../../tools/hosted/abi.ts";
 import { encodeMessage } from "../../tools/interfaces/codec.ts";
@@ -15,7 +15,6 @@ import { interfaceHash, NOTIFICATION, program, testInterface, wat2wasm } from ".
 const KERNEL_LOG = interfaceHash("kernel-log");
 const REGISTRY = interfaceHash("registry");
 const PROCESS = interfaceHash("process");
-const PONG = testInterface("pong");
 const NEEDS_ANSWER = abi("SEND_NEEDS_ANSWER");
 const ALLOW_DELAY = abi("SEND_ALLOW_DELAY");
 const err = (name: string) => abi(name);
@@ -38,18 +37,6 @@ const pong = program(PONG, `
     (i32.store (i32.const 204) (i32.load (i32.const ${NOTIFICATION.at.incomingLength})))
     (drop (call $answer (i64.load (i32.const ${NOTIFICATION.at.incomingId})) (i32.const 200) (i32.const 1) (i32.const 0)))
     (br $serve))`);
-/** 200 checked round trips through PONG. */
-const ping = program(PONG, `
-  (local $i i32)
-  (loop $again
-    (i32.store (i32.const 400) (local.get $i))
-    (call $expect (call $call (i32.const 64) (i32.const 400) (i32.const 4) (i32.const ${NEEDS_ANSWER | ALLOW_DELAY})) (i32.const 0))
-    (call $expect (call $await) (i32.const 0))
-    (call $expect (i32.load (i32.const ${NOTIFICATION.at.answerData})) (local.get $i))
-    (local.set $i (i32.add (local.get $i) (i32.const 1)))
-    (br_if $again (i32.lt_u (local.get $i) (i32.const 200))))
-  (call $log $str("200 round trips done"))`);
-
 /** send() with the buffer list at `list`, `count` buffers, `flags`, id written at `idOut`. */
 const send = (list: number, count: number, flags: number, idOut = 96) =>
   `(call $send (i32.const 64) (i32.const ${list}) (i32.const ${count}) (i32.const ${flags}) (i32.const ${idOut}))`;

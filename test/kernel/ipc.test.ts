@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { newMachine } from "../harness/machine.ts";
+import { ping, PONG, run } from "../harness/hostile.ts";
 import { cidOf } from "../../tools/identity/cid.ts";
-import { BootProgram, bootWithPrograms } from "../harness/programs.ts";
-import { interfaceHash, NOTIFICATION, program, testInterface } from "../../tools/hosted/programs.ts";
+import { bootWithPrograms } from "../harness/programs.ts";
+import { interfaceHash, NOTIFICATION, program } from "../../tools/hosted/programs.ts";
 import { abi } from "../../tools/hosted/abi.ts";
 
 const KERNEL_LOG = interfaceHash("kernel-log");
 const REGISTRY = interfaceHash("registry");
-const PONG = testInterface("pong");
 
 const NEEDS_ANSWER = abi("SEND_NEEDS_ANSWER");
 
@@ -25,14 +25,6 @@ const START_CHILD = `
       (i32.store (i32.const 646) (i32.const 0))`;
 const ALLOW_DELAY = abi("SEND_ALLOW_DELAY");
 
-async function run(programs: BootProgram[], extraConfig = "") {
-  const m = await newMachine();
-  const { info, modules } = await bootWithPrograms(programs, extraConfig);
-  for (const mod of modules) m.memory.write(mod.address, mod.bytes);
-  assert.equal(m.boot(info), "halt");
-  return m.serial;
-}
-
 // Registers "pong", then answers every message with its own payload
 // (process-destroyed notifications, kind 3, are skipped).
 const pong = program(PONG, `
@@ -45,18 +37,6 @@ const pong = program(PONG, `
     (i32.store (i32.const 204) (i32.load (i32.const ${NOTIFICATION.at.incomingLength})))
     (call $expect (call $answer (i64.load (i32.const ${NOTIFICATION.at.incomingId})) (i32.const 200) (i32.const 1) (i32.const 0)) (i32.const 0))
     (br $serve))`);
-
-// Sends 200 numbered messages to "pong" and checks each echo.
-const ping = program(PONG, `
-  (local $i i32)
-  (loop $again
-    (i32.store (i32.const 400) (local.get $i))
-    (call $expect (call $call (i32.const 64) (i32.const 400) (i32.const 4) (i32.const ${NEEDS_ANSWER | ALLOW_DELAY})) (i32.const 0))
-    (call $expect (call $await) (i32.const 0))
-    (call $expect (i32.load (i32.const ${NOTIFICATION.at.answerData})) (local.get $i))
-    (local.set $i (i32.add (local.get $i) (i32.const 1)))
-    (br_if $again (i32.lt_u (local.get $i) (i32.const 200))))
-  (call $log $str("200 round trips done"))`);
 
 describe("processes and IPC (hosted)", function () {
   this.timeout(60_000);
