@@ -4,7 +4,7 @@
 // with room for the fields before the payload, which are filled in here, so
 // a message is copied once on its way.
 import {
-  ANSWER_HEADER, DESTROYED_SIZE, INTERRUPT_SIZE, MESSAGE_HEADER, NOTIFY_ANSWER, NOTIFY_INTERRUPT, NOTIFY_MESSAGE,
+  ANSWER_HEADER, DESTROYED_SIZE, INTERRUPT_SIZE, KERNEL_OBJECT_BYTES, MESSAGE_HEADER, NOTIFY_ANSWER, NOTIFY_INTERRUPT, NOTIFY_MESSAGE,
   NOTIFY_PROCESS_DESTROYED,
 } from "./abi";
 import { HASH_BYTES } from "./hashkey";
@@ -16,7 +16,29 @@ import {
 import { Process } from "./process";
 
 export class Notification {
+  /** The process whose kernel memory account it is charged to, while the kernel holds it. */
+  owner: Process | null = null;
   constructor(public kind: u8, public messageId: u64, public bytes: Uint8Array) {}
+
+  /** What it costs its owner's account. */
+  get cost(): u64 {
+    return <u64>this.bytes.length + KERNEL_OBJECT_BYTES;
+  }
+}
+
+/** Charges `n` to `owner` unless it is charged already. */
+export function charge(n: Notification, owner: Process): void {
+  if (n.owner !== null) return;
+  n.owner = owner;
+  owner.kernelBytes += n.cost;
+}
+
+/** The kernel no longer holds `n`: its owner gets the bytes back, once. */
+export function discharge(n: Notification): void {
+  const owner = n.owner;
+  if (owner === null) return;
+  owner.kernelBytes -= n.cost;
+  n.owner = null;
 }
 
 export class Message {

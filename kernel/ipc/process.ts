@@ -1,6 +1,6 @@
 // A process: one instance of one module, run by one engine thread, with its
 // grants, its queue of notifications and its bookkeeping of messages in flight.
-import { MAX_QUEUED, NOTIFY_ANSWER, WAIT_INTERFACE_MESSAGES } from "./abi";
+import { KERNEL_QUOTA_BYTES, MAX_QUEUED, NOTIFY_ANSWER, WAIT_INTERFACE_MESSAGES } from "./abi";
 import { hashKey } from "./hashkey";
 import { KernelHandler } from "./kernel-service";
 import { kernelHandlerFor } from "./router";
@@ -52,6 +52,14 @@ export class Process {
   toAnswer: Map<u64, Message> = new Map();
   /** Interfaces this process handles. */
   handled: Set<string> = new Set();
+  /**
+   * Kernel memory held on its behalf outside its memory, tables and stacks:
+   * notifications queued for it, messages it sent that the kernel still
+   * holds, its waiters, pending loads and registrations (docs/ipc.md).
+   */
+  kernelBytes: u64 = 0;
+  /** The most kernelBytes may reach through what it asks for. */
+  kernelQuota: u64 = KERNEL_QUOTA_BYTES;
   /** Handlers this process sent messages to: told when it is destroyed. */
   servedBy: Set<u64> = new Set();
   // The interface this process last sent to: modules send to the same few
@@ -87,6 +95,11 @@ export class Process {
     this.lastKernelHandler = kernelHandlerFor(this.lastKey);
     this.lastHandlerGeneration = -1;
     return this.lastKey;
+  }
+
+  /** Whether its account has room for `bytes` more. */
+  canHold(bytes: u64): bool {
+    return this.kernelBytes + bytes <= this.kernelQuota;
   }
 
   queueFull(): bool {

@@ -6,11 +6,13 @@
 // process (a notification queued, a wait completed) is kernel/proc/'s: it
 // connects its functions at boot, so ipc/ imports nothing of proc/.
 import {
-  ANSWER_HEADER, E_NO_HANDLER, E_PERMISSION, E_QUEUE_FULL, E_TOO_MANY_PENDING, E_UNKNOWN_MESSAGE, MAX_DELAYED, MAX_HANDLED_INTERFACES,
-  MAX_PENDING_ANSWERS, MAX_QUEUE_SHARE, MAX_QUEUED_SHARED, MESSAGE_HEADER, NOTIFY_ANSWER, NOTIFY_MESSAGE, OK, SEND_ALLOW_DELAY, SEND_NEEDS_ANSWER,
+  ANSWER_HEADER, E_KERNEL_QUOTA, E_NO_HANDLER, E_PERMISSION, E_QUEUE_FULL, E_TOO_MANY_PENDING, E_UNKNOWN_MESSAGE, KERNEL_OBJECT_BYTES, MAX_DELAYED,
+  MAX_HANDLED_INTERFACES, MAX_PENDING_ANSWERS, MAX_QUEUE_SHARE, MAX_QUEUED_SHARED, MESSAGE_HEADER, NOTIFY_ANSWER, NOTIFY_MESSAGE, OK, SEND_ALLOW_DELAY, SEND_NEEDS_ANSWER,
 } from "./abi";
 import { HASH_BYTES, keyBytes } from "./hashkey";
-import { answerNotification, destroyedNotification, errorPayload, framed, Message, messageNotification, Notification } from "./message";
+import {
+  answerNotification, charge, destroyedNotification, discharge, errorPayload, framed, Message, messageNotification, Notification,
+} from "./message";
 import { NOTIFICATION_INCOMING_SENDER_AT } from "./interfaces.generated";
 import { KernelHandler } from "./kernel-service";
 import { Process } from "./process";
@@ -102,10 +104,13 @@ export function send(sender: Process, key: string, hash: usize, bytes: Uint8Arra
     if ((flags & SEND_ALLOW_DELAY) == 0) return E_NO_HANDLER;
     const waiting = delayed.has(key) ? delayed.get(key) : new Array<Message>();
     if (waiting.length >= MAX_DELAYED) return E_QUEUE_FULL;
+    if (!sender.canHold(notification.cost)) return E_KERNEL_QUOTA;
+    charge(notification, sender);
     waiting.push(m);
     delayed.set(key, waiting);
   } else {
     if (handler.queueFull() && !withinShare(handler, sender.pid)) return E_QUEUE_FULL;
+    if (!sender.canHold(notification.cost)) return E_KERNEL_QUOTA;
     deliverMessage(handler, m);
   }
   nextMessageId++;
@@ -139,7 +144,10 @@ function withinShare(handler: Process, senderPid: u64): bool {
 
 function deliverMessage(handler: Process, m: Message): void {
   const sender = m.sender;
-  if (sender !== null) sender.servedBy.add(handler.pid);
+  if (sender !== null) {
+    sender.servedBy.add(handler.pid);
+    charge(m.notification, sender);
+  }
   m.handler = handler;
   if (m.needsAnswer) handler.toAnswer.set(m.id, m);
   deliver(handler, m.notification);
@@ -154,12 +162,29 @@ export function answer(handler: Process, id: u64, isError: bool, bytes: Uint8Arr
   const m = handler.toAnswer.get(id);
   handler.toAnswer.delete(id);
   inFlight.delete(id);
+  discharge(m.notification);
   notifySender(m.sender, id, isError, bytes);
   return OK;
 }
 
+/**
+ * Keeps kernel-handled message `m` until kernelAnswer answers it (a wait, a
+ * start waiting for the loader), charged to `sender`; cancelling it or
+ * ending withdraws it. False when `sender`'s account has no room for it.
+ */
+export function hold(sender: Process, m: Message): bool {
+  if (!sender.canHold(m.notification.cost)) return false;
+  charge(m.notification, sender);
+  if (m.needsAnswer) inFlight.set(m.id, m);
+  return true;
+}
+
 /** A kernel-handled interface's answer to `sender`. */
 export function kernelAnswer(sender: Process, m: Message, isError: bool, payload: Uint8Array): void {
+  if (m.notification.owner !== null) {
+    inFlight.delete(m.id);
+    discharge(m.notification);
+  }
   if (m.needsAnswer) notifySender(sender, m.id, isError, framed(ANSWER_HEADER, payload));
 }
 
@@ -217,6 +242,7 @@ function withdraw(id: u64): void {
   if (!inFlight.has(id)) return;
   const m = inFlight.get(id);
   inFlight.delete(id);
+  discharge(m.notification);
   if (delayed.has(m.interfaceKey)) {
     const waiting = delayed.get(m.interfaceKey);
     const at = waiting.indexOf(m);
@@ -237,7 +263,10 @@ function withdrawDelayed(p: Process): void {
   for (let k = 0; k < keys.length; k++) {
     const waiting = delayed.get(keys[k]);
     const kept = new Array<Message>();
-    for (let i = 0; i < waiting.length; i++) if (waiting[i].sender !== p) kept.push(waiting[i]);
+    for (let i = 0; i < waiting.length; i++) {
+      if (waiting[i].sender !== p) kept.push(waiting[i]);
+      else discharge(waiting[i].notification);
+    }
     if (kept.length == 0) delayed.delete(keys[k]);
     else if (kept.length < waiting.length) delayed.set(keys[k], kept);
   }
@@ -247,6 +276,7 @@ function removeQueued(p: Process, kind: u8, id: u64): void {
   for (let i = 0; i < p.queue.length; i++) {
     const n = p.queue[i];
     if (n.kind == kind && n.messageId == id) {
+      discharge(n);
       p.queue.splice(i, 1);
       return;
     }
@@ -268,6 +298,8 @@ export function register(p: Process, key: string): string {
   if (p.handled.size >= MAX_HANDLED_INTERFACES) return "a process handles at most " + MAX_HANDLED_INTERFACES.toString() + " interfaces";
   if (reservations.has(key) && reservations.get(key) != p.cid) return "interface " + key + " is reserved for module " + reservations.get(key);
   if (handlers.has(key)) return "interface " + key + " already has a handler";
+  if (!p.canHold(KERNEL_OBJECT_BYTES)) return quotaProblem(p);
+  p.kernelBytes += KERNEL_OBJECT_BYTES;
   handlers.set(key, p);
   registryGeneration++;
   p.handled.add(key);
@@ -283,8 +315,14 @@ export function unregister(p: Process, key: string): bool {
   if (!handlers.has(key) || handlers.get(key) !== p) return false;
   handlers.delete(key);
   p.handled.delete(key);
+  p.kernelBytes -= KERNEL_OBJECT_BYTES;
   registryGeneration++;
   return true;
+}
+
+/** Why `p` may not have the kernel keep more for it. */
+export function quotaProblem(p: Process): string {
+  return "process " + p.pid.toString() + " holds " + p.kernelBytes.toString() + " bytes of kernel memory, its quota is " + p.kernelQuota.toString();
 }
 
 /**
@@ -296,12 +334,14 @@ export function releaseProcess(p: Process, reason: string): void {
   const owed = p.toAnswer.values();
   for (let i = 0; i < owed.length; i++) {
     inFlight.delete(owed[i].id);
+    discharge(owed[i].notification);
     const reasonBytes = errorPayload("handler '" + p.name + "' ended: " + reason);
     notifySender(owed[i].sender, owed[i].id, true, framed(ANSWER_HEADER, reasonBytes));
   }
   p.toAnswer.clear();
   const interfaces = p.handled.values();
   for (let i = 0; i < interfaces.length; i++) handlers.delete(interfaces[i]);
+  p.kernelBytes -= <u64>interfaces.length * KERNEL_OBJECT_BYTES;
   p.handled.clear();
   registryGeneration++;
   const sent = p.awaiting.values();
@@ -315,5 +355,6 @@ export function releaseProcess(p: Process, reason: string): void {
     if (handler !== null && handler !== p && !handler.queueFull()) deliver(handler, destroyedNotification(p.pid));
   }
   p.servedBy.clear();
+  for (let i = 0; i < p.queue.length; i++) discharge(p.queue[i]);
   p.queue = new Array<Notification>();
 }

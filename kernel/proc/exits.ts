@@ -5,7 +5,7 @@
 import { encodeWaitAnswer } from "../../interfaces/as/generated/process";
 import * as log from "../console/log";
 import { Message } from "../ipc/message";
-import { kernelAnswer, kernelRefuse } from "../ipc/router";
+import { hold, kernelAnswer, kernelRefuse, quotaProblem } from "../ipc/router";
 import { Process } from "../ipc/process";
 import { processByPid } from "./table";
 
@@ -58,7 +58,9 @@ export function waitFor(sender: Process, m: Message, pid: u64): void {
   if (target === sender) kernelRefuse(sender, m, "a process cannot wait for itself");
   // A wait that needs no answer has nothing to wait for: it is not kept.
   else if (target !== null) {
-    if (m.needsAnswer) keepWaiter(target, m);
+    if (!m.needsAnswer) return;
+    if (hold(sender, m)) keepWaiter(target, m);
+    else kernelRefuse(sender, m, quotaProblem(sender));
   }
   else {
     const end = recentEnd(pid);

@@ -12,7 +12,7 @@ import * as log from "../console/log";
 import { cidOfBytes } from "../identity/cid";
 import { LOADER_INTERFACE } from "../ipc/interfaces.generated";
 import { Message } from "../ipc/message";
-import { kernelAnswer, kernelCancel, kernelRefuse, kernelSend, reserve } from "../ipc/router";
+import { hold, kernelAnswer, kernelCancel, kernelRefuse, kernelSend, quotaProblem, reserve } from "../ipc/router";
 import * as loader from "../../interfaces/as/generated/loader";
 import { encodeStartAnswer } from "../../interfaces/as/generated/process";
 import { Process } from "../ipc/process";
@@ -74,6 +74,11 @@ export function startForRequest(
   }
   if (pendingLoadsOf(requester) >= MAX_PENDING_LOADS) {
     kernelRefuse(requester, request, "at most " + MAX_PENDING_LOADS.toString() + " starts may wait for the loader at a time");
+    return;
+  }
+  // The start request is what the kernel keeps for the load: charged to the requester.
+  if (!hold(requester, request)) {
+    kernelRefuse(requester, request, quotaProblem(requester));
     return;
   }
   const id = kernelSend(LOADER_INTERFACE, loader.encodeLoad(digest));

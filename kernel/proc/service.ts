@@ -138,6 +138,7 @@ function listAnswer(): Uint8Array {
   const states = new Array<u8>(all.length);
   const memory = new Array<u64>(all.length);
   const fuel = new Array<u64>(all.length);
+  const kernelBytes = new Array<u64>(all.length);
   for (let i = 0; i < all.length; i++) {
     const p = all[i];
     pids[i] = p.pid;
@@ -146,8 +147,9 @@ function listAnswer(): Uint8Array {
     states[i] = p.state == ProcessState.Blocked ? 1 : 0;
     memory[i] = memoryBytes(p);
     fuel[i] = fuelUsed(p);
+    kernelBytes[i] = p.kernelBytes;
   }
-  return proc.encodeListAnswer(pids, names, cids, states, memory, fuel);
+  return proc.encodeListAnswer(pids, names, cids, states, memory, fuel, kernelBytes);
 }
 
 function modulesAnswer(): Uint8Array {

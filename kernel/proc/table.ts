@@ -2,7 +2,7 @@
 // notifications (waking a process blocked in wait), and ending processes
 // with every resource they held given back.
 import { E_BUFFER_TOO_SMALL, MAX_PROCESSES, NOTIFY_MESSAGE } from "../ipc/abi";
-import { Notification } from "../ipc/message";
+import { charge, discharge, Notification } from "../ipc/message";
 import { endServices } from "../ipc/kernel-service";
 import { releaseProcess } from "../ipc/router";
 import { decodeModule } from "../wasm/decode";
@@ -156,6 +156,7 @@ export function spawn(name: string, cid: string, bytes: usize, length: u32, gran
  */
 export function deliver(p: Process, n: Notification): void {
   if (!p.alive) return;
+  charge(n, p);
   p.queue.push(n);
   const request = p.waiting;
   if (p.state != ProcessState.Blocked || request === null) return;
@@ -175,14 +176,18 @@ export function completeWait(p: Process, request: WaitRequest): i32 {
     if (!writeToModule(p, request.out, n.bytes)) return E_BUFFER_TOO_SMALL;
     if (i == 0) p.queue.shift();
     else p.queue.splice(i, 1);
-    if (n.kind == NOTIFY_MESSAGE) markReceived(p, n);
+    // An owed message stays charged to its sender until answered or withdrawn.
+    if (n.kind != NOTIFY_MESSAGE || !markReceived(p, n)) discharge(n);
     return n.bytes.length;
   }
   return 0;
 }
 
-function markReceived(p: Process, n: Notification): void {
-  if (p.toAnswer.has(n.messageId)) p.toAnswer.get(n.messageId).received = true;
+// Whether `p` owes an answer to the message `n` carries.
+function markReceived(p: Process, n: Notification): bool {
+  if (!p.toAnswer.has(n.messageId)) return false;
+  p.toAnswer.get(n.messageId).received = true;
+  return true;
 }
 
 /**

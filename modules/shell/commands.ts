@@ -76,15 +76,15 @@ function ps(args: string[]): void {
   const long = args.includes("-l");
   const list = processes();
   if (list === null) return;
-  const rows: string[][] = [["PID", "NAME", "STATE", "MEMORY", "FUEL", "CID"]];
+  const rows: string[][] = [long ? ["PID", "NAME", "STATE", "MEMORY", "FUEL", "KERNEL", "CID"] : ["PID", "NAME", "STATE", "MEMORY", "FUEL", "CID"]];
   for (let i = 0; i < list.pids.length; i++) {
     const cid = list.cids[i];
-    rows.push([
-      list.pids[i].toString(), list.names[i], stateName(list.states[i]), bytes(list.memory[i]),
-      list.fuel[i].toString(), long ? cid : cid.substring(0, 16) + "...",
-    ]);
+    const row = [list.pids[i].toString(), list.names[i], stateName(list.states[i]), bytes(list.memory[i]), list.fuel[i].toString()];
+    if (long) row.push(list.kernelBytes[i].toString());
+    row.push(long ? cid : cid.substring(0, 16) + "...");
+    rows.push(row);
   }
-  print(table(rows, [0, 3, 4]));
+  print(table(rows, long ? [0, 3, 4, 5] : [0, 3, 4]));
 }
 
 /** Starts a program by CID or boot module name; 0 after printing why it could not. */
@@ -190,16 +190,26 @@ function grants(args: string[]): void {
   println(names.length > 0 ? names.sort().join(" ") : "(none)");
 }
 
+function sum(values: u64[]): u64 {
+  let total: u64 = 0;
+  for (let i = 0; i < values.length; i++) total += values[i];
+  return total;
+}
+
+// The kernel heap, and the part of it the processes' kernel memory accounts hold.
 function mem(args: string[]): void {
   const payload = ask(system.INTERFACE, system.encodeMemory());
   if (payload === null) return;
   const m = system.decodeMemoryAnswer(payload);
   if (m === null) return;
-  print(table([
+  const rows = [
     ["", "TOTAL", "USED", "FREE"],
     ["physical", bytes(m.physicalTotal), bytes(m.physicalTotal - m.physicalFree), bytes(m.physicalFree)],
     ["kernel heap", bytes(m.heapMapped), bytes(m.heapUsed), bytes(m.heapMapped - m.heapUsed)],
-  ], [1, 2, 3]));
+  ];
+  const list = processes();
+  if (list !== null) rows.push(["  for processes", "", bytes(sum(list.kernelBytes)), ""]);
+  print(table(rows, [1, 2, 3]));
 }
 
 function uptime(args: string[]): void {
@@ -256,14 +266,14 @@ function help(args: string[]): void {
 }
 
 COMMANDS.push(new Command("help", "help", "this list", help));
-COMMANDS.push(new Command("ps", "ps [-l]", "processes: CID, name, state, memory, fuel used (-l: whole CIDs)", ps));
+COMMANDS.push(new Command("ps", "ps [-l]", "processes: CID, name, state, memory, fuel used (-l: kernel memory account, whole CIDs)", ps));
 COMMANDS.push(new Command("run", "run <cid|name> [args] [&]", "run a program and wait for it (Control-C ends it; & : do not wait)", run));
 COMMANDS.push(new Command("kill", "kill <pid>", "end a process", kill));
 COMMANDS.push(new Command("interfaces", "interfaces", "every interface with its handler and hash", listInterfaces));
 COMMANDS.push(new Command("grants", "grants <pid>", "the interfaces a process may use", grants));
 COMMANDS.push(new Command("lspci", "lspci", "PCI devices with their names", lspci));
 COMMANDS.push(new Command("top", "top", "processes, live (q quits)", top));
-COMMANDS.push(new Command("mem", "mem", "physical memory and kernel heap", mem));
+COMMANDS.push(new Command("mem", "mem", "physical memory, kernel heap and what processes hold of it", mem));
 COMMANDS.push(new Command("uptime", "uptime", "time since boot", uptime));
 COMMANDS.push(new Command("log", "log [debug|info|warn|error]", "recent kernel log lines of at least that level", showLog));
 COMMANDS.push(new Command("echo", "echo [words]", "print the words", echo));
