@@ -74,6 +74,7 @@ int32_t atoll_cancel(uint64_t id);
 #define ATOLL_E_UNKNOWN_MESSAGE (-7)
 #define ATOLL_E_TOO_MANY_PENDING (-8)
 #define ATOLL_E_INVALID (-9)
+#define ATOLL_E_KERNEL_QUOTA (-10)   /* the sender's kernel memory account is full */
 
 #define ATOLL_MAX_MESSAGE (64u << 10)
 #define ATOLL_MAX_BUFFERS 16u
