@@ -16,8 +16,9 @@ import { freeFrameCount, ignoredBytes, initFrames, Reservation, totalFrames, FRA
 import { backRange } from "./mem/paging";
 import { protectKernelStack } from "./mem/stack-guard";
 import { cidOfPhysical } from "./identity/cid";
-import { heapMappedBytes, heapUsedBytes } from "./mem/heap";
+import { heapAvailableBytes, heapMappedBytes, heapUsedBytes } from "./mem/heap";
 import { registerKernelServices } from "./ipc/kernel-service";
+import { sizePool } from "./ipc/account";
 import { connectProcesses } from "./ipc/router";
 import { loadAnswered, startBootPrograms } from "./proc/launch";
 import { allProcesses, deliver, processByPid } from "./proc/table";
@@ -68,6 +69,7 @@ export function kmain(magic: u32, bootInfo: u64, entryTsc: u64): void {
   // A run that is meant to end (tests, poweroff, reboot) does not wait for devices.
   setWaitForDevices(!cmdline.has("test") && !cmdline.has("poweroff") && !cmdline.has("reboot"));
   connectProcesses(deliver, processByPid, loadAnswered);
+  sizePool(heapAvailableBytes());
   registerKernelServices(KERNEL_SERVICES);
   const extra = cmdline.get("start");
   if (startBootPrograms(boot, extra.length > 0 ? extra.split(",") : []) > 0) {

@@ -5,6 +5,7 @@
 import * as hardware from "../../interfaces/as/generated/hardware";
 import { inb, inl, inw, outb, outl, outw, peek16, peek32, peek64, peek8, physFill, physMove, physRead, physWrite, poke16, poke32, poke64, poke8 } from "../arch/hw";
 import { setIsaIrqMasked } from "../arch/interrupts";
+import { chargeKernelMemory, creditKernelMemory } from "../ipc/account";
 import { Message } from "../ipc/message";
 import { kernelAnswer, kernelRefuse, refuseMalformed } from "../ipc/router";
 import { HARDWARE_INTERFACE } from "../ipc/interfaces.generated";
@@ -97,8 +98,14 @@ function allocateDma(sender: Process, m: Message, length: u32): void {
     kernelRefuse(sender, m, "the DMA buffers of one process hold at most " + (MAX_DMA_FRAMES_PER_PROCESS * FRAME_SIZE).toString() + " bytes");
     return;
   }
+  const problem = chargeKernelMemory(sender, frames * FRAME_SIZE, "a DMA buffer of " + (frames * FRAME_SIZE).toString() + " bytes");
+  if (problem.length > 0) {
+    kernelRefuse(sender, m, problem);
+    return;
+  }
   const physical = allocFrames(frames, 1);
   if (physical == 0) {
+    creditKernelMemory(sender, frames * FRAME_SIZE);
     kernelRefuse(sender, m, "no " + frames.toString() + " contiguous free frames");
     return;
   }
@@ -121,6 +128,7 @@ function freeDma(sender: Process, m: Message, physical: u64): void {
     const c = memoryClaims[i];
     if (c.dma && c.pid == sender.pid && c.start == physical) {
       freeFrames(c.start, (c.end - c.start) / FRAME_SIZE);
+      creditKernelMemory(sender, c.end - c.start);
       memoryClaims.splice(i, 1);
       kernelAnswer(sender, m, false, EMPTY);
       return;

@@ -28,7 +28,7 @@ export const E_BUFFER_TOO_SMALL: i32 = -6;
 export const E_UNKNOWN_MESSAGE: i32 = -7;
 export const E_TOO_MANY_PENDING: i32 = -8;
 export const E_INVALID: i32 = -9;
-/** The sender's kernel memory account is at its quota (KERNEL_QUOTA_BYTES). */
+/** The sender's kernel memory account is at its quota, or the kernel's message pool is full. */
 export const E_KERNEL_QUOTA: i32 = -10;
 
 export const MAX_MESSAGE_BYTES: u32 = 64 << 10;
@@ -49,12 +49,14 @@ export const MAX_PROCESSES: i32 = 256;
 export const MAX_HANDLED_INTERFACES: i32 = 256;
 export const MAX_BUFFERS: u32 = 16;
 /**
- * Kernel memory a process may hold outside its own memory, tables and
- * stacks unless its boot-configuration line says otherwise: 1 MiB.
+ * A process's kernel memory quota (kernel/ipc/account.ts) unless its
+ * boot-configuration line sets one (kernel-memory=): 32 MiB.
  */
-export const KERNEL_QUOTA_BYTES: u64 = 1048576;
+export const KERNEL_QUOTA_BYTES: u64 = 33554432;
 /** What each kernel object costs its account beside its bytes: the record that keeps it. */
 export const KERNEL_OBJECT_BYTES: u32 = 64;
+/** Bytes of the kernel's message pool each process may hold even when the pool is full: 128 KiB. */
+export const POOL_SHARE_BYTES: u64 = 131072;
 
 export const NOTIFY_ANSWER: u8 = NOTIFICATION_ANSWER;
 export const NOTIFY_MESSAGE: u8 = NOTIFICATION_INCOMING;

@@ -7,6 +7,7 @@ import {
   ANSWER_HEADER, DESTROYED_SIZE, INTERRUPT_SIZE, KERNEL_OBJECT_BYTES, MESSAGE_HEADER, NOTIFY_ANSWER, NOTIFY_INTERRUPT, NOTIFY_MESSAGE,
   NOTIFY_PROCESS_DESTROYED,
 } from "./abi";
+import { pool, unpool } from "./account";
 import { HASH_BYTES } from "./hashkey";
 import {
   NOTIFICATION_ANSWER_ERROR_AT, NOTIFICATION_ANSWER_ID_AT, NOTIFICATION_ANSWER_PAYLOAD_AT, NOTIFICATION_DESTROYED_PID_AT,
@@ -26,24 +27,33 @@ export class Notification {
   }
 }
 
-/** Charges `n` to `owner` unless it is charged already. */
+/** Charges `n` to `owner`'s account unless it is charged already. */
 export function charge(n: Notification, owner: Process): void {
   if (n.owner !== null) return;
   n.owner = owner;
-  owner.kernelBytes += n.cost;
+  pool(owner, n.cost);
 }
 
 /** The kernel no longer holds `n`: its owner gets the bytes back, once. */
 export function discharge(n: Notification): void {
   const owner = n.owner;
   if (owner === null) return;
-  owner.kernelBytes -= n.cost;
+  unpool(owner, n.cost);
   n.owner = null;
 }
 
+const NO_BYTES = new Uint8Array(0);
+
+/**
+ * The handler has read `n`, a message it owes an answer to: the kernel keeps
+ * only its record, and its sender's account keeps only the record's cost.
+ */
+export function dropBytes(n: Notification): void {
+  if (n.owner !== null) unpool(n.owner!, <u64>n.bytes.length);
+  n.bytes = NO_BYTES;
+}
+
 export class Message {
-  /** Whether the handler has read it from its queue. */
-  received: bool = false;
   /**
    * The process it was delivered to, null while undelivered: the one that
    * owes the answer even after it gave up the interface or another took it.

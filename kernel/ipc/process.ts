@@ -52,12 +52,10 @@ export class Process {
   toAnswer: Map<u64, Message> = new Map();
   /** Interfaces this process handles. */
   handled: Set<string> = new Set();
-  /**
-   * Kernel memory held on its behalf outside its memory, tables and stacks:
-   * notifications queued for it, messages it sent that the kernel still
-   * holds, its waiters, pending loads and registrations (docs/ipc.md).
-   */
+  /** Kernel memory held on its behalf outside its linear memory (kernel/ipc/account.ts). */
   kernelBytes: u64 = 0;
+  /** The part of kernelBytes drawn from the kernel's message pool. */
+  pooledBytes: u64 = 0;
   /** The most kernelBytes may reach through what it asks for. */
   kernelQuota: u64 = KERNEL_QUOTA_BYTES;
   /** Handlers this process sent messages to: told when it is destroyed. */
@@ -95,11 +93,6 @@ export class Process {
     this.lastKernelHandler = kernelHandlerFor(this.lastKey);
     this.lastHandlerGeneration = -1;
     return this.lastKey;
-  }
-
-  /** Whether its account has room for `bytes` more. */
-  canHold(bytes: u64): bool {
-    return this.kernelBytes + bytes <= this.kernelQuota;
   }
 
   queueFull(): bool {

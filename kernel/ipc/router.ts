@@ -9,6 +9,7 @@ import {
   ANSWER_HEADER, E_KERNEL_QUOTA, E_NO_HANDLER, E_PERMISSION, E_QUEUE_FULL, E_TOO_MANY_PENDING, E_UNKNOWN_MESSAGE, KERNEL_OBJECT_BYTES, MAX_DELAYED,
   MAX_HANDLED_INTERFACES, MAX_PENDING_ANSWERS, MAX_QUEUE_SHARE, MAX_QUEUED_SHARED, MESSAGE_HEADER, NOTIFY_ANSWER, NOTIFY_MESSAGE, OK, SEND_ALLOW_DELAY, SEND_NEEDS_ANSWER,
 } from "./abi";
+import { canPool, pool, poolProblem, unpool } from "./account";
 import { HASH_BYTES, keyBytes } from "./hashkey";
 import {
   answerNotification, charge, destroyedNotification, discharge, errorPayload, framed, Message, messageNotification, Notification,
@@ -104,13 +105,13 @@ export function send(sender: Process, key: string, hash: usize, bytes: Uint8Arra
     if ((flags & SEND_ALLOW_DELAY) == 0) return E_NO_HANDLER;
     const waiting = delayed.has(key) ? delayed.get(key) : new Array<Message>();
     if (waiting.length >= MAX_DELAYED) return E_QUEUE_FULL;
-    if (!sender.canHold(notification.cost)) return E_KERNEL_QUOTA;
+    if (!canPool(sender, notification.cost)) return E_KERNEL_QUOTA;
     charge(notification, sender);
     waiting.push(m);
     delayed.set(key, waiting);
   } else {
     if (handler.queueFull() && !withinShare(handler, sender.pid)) return E_QUEUE_FULL;
-    if (!sender.canHold(notification.cost)) return E_KERNEL_QUOTA;
+    if (!canPool(sender, notification.cost)) return E_KERNEL_QUOTA;
     deliverMessage(handler, m);
   }
   nextMessageId++;
@@ -173,7 +174,7 @@ export function answer(handler: Process, id: u64, isError: bool, bytes: Uint8Arr
  * ending withdraws it. False when `sender`'s account has no room for it.
  */
 export function hold(sender: Process, m: Message): bool {
-  if (!sender.canHold(m.notification.cost)) return false;
+  if (!canPool(sender, m.notification.cost)) return false;
   charge(m.notification, sender);
   if (m.needsAnswer) inFlight.set(m.id, m);
   return true;
@@ -219,7 +220,14 @@ function notifySender(sender: Process | null, id: u64, isError: bool, bytes: Uin
   }
   if (!sender.alive || !sender.awaiting.has(id)) return;
   sender.awaiting.delete(id);
-  deliver(sender, answerNotification(bytes, id, isError));
+  // An answer its account has no room for becomes an error answer saying so:
+  // small, and at most one per message it awaits.
+  const cost = <u64>bytes.length + KERNEL_OBJECT_BYTES;
+  if (canPool(sender, cost)) deliver(sender, answerNotification(bytes, id, isError));
+  else {
+    const reason = "answer of " + (bytes.length - <i32>ANSWER_HEADER).toString() + " bytes dropped: " + poolProblem(sender, cost);
+    deliver(sender, answerNotification(framed(ANSWER_HEADER, errorPayload(reason)), id, true));
+  }
 }
 
 /** Withdraws a message the kernel sent (kernelSend) that its requester no longer waits for. */
@@ -298,8 +306,8 @@ export function register(p: Process, key: string): string {
   if (p.handled.size >= MAX_HANDLED_INTERFACES) return "a process handles at most " + MAX_HANDLED_INTERFACES.toString() + " interfaces";
   if (reservations.has(key) && reservations.get(key) != p.cid) return "interface " + key + " is reserved for module " + reservations.get(key);
   if (handlers.has(key)) return "interface " + key + " already has a handler";
-  if (!p.canHold(KERNEL_OBJECT_BYTES)) return quotaProblem(p);
-  p.kernelBytes += KERNEL_OBJECT_BYTES;
+  if (!canPool(p, KERNEL_OBJECT_BYTES)) return poolProblem(p, KERNEL_OBJECT_BYTES);
+  pool(p, KERNEL_OBJECT_BYTES);
   handlers.set(key, p);
   registryGeneration++;
   p.handled.add(key);
@@ -315,14 +323,9 @@ export function unregister(p: Process, key: string): bool {
   if (!handlers.has(key) || handlers.get(key) !== p) return false;
   handlers.delete(key);
   p.handled.delete(key);
-  p.kernelBytes -= KERNEL_OBJECT_BYTES;
+  unpool(p, KERNEL_OBJECT_BYTES);
   registryGeneration++;
   return true;
-}
-
-/** Why `p` may not have the kernel keep more for it. */
-export function quotaProblem(p: Process): string {
-  return "process " + p.pid.toString() + " holds " + p.kernelBytes.toString() + " bytes of kernel memory, its quota is " + p.kernelQuota.toString();
 }
 
 /**
@@ -341,7 +344,7 @@ export function releaseProcess(p: Process, reason: string): void {
   p.toAnswer.clear();
   const interfaces = p.handled.values();
   for (let i = 0; i < interfaces.length; i++) handlers.delete(interfaces[i]);
-  p.kernelBytes -= <u64>interfaces.length * KERNEL_OBJECT_BYTES;
+  unpool(p, <u64>interfaces.length * KERNEL_OBJECT_BYTES);
   p.handled.clear();
   registryGeneration++;
   const sent = p.awaiting.values();

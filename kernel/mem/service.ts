@@ -1,7 +1,9 @@
 // The "system" interface (interfaces/system.interface): how the machine's
 // memory is used. Physical figures are the frame allocator's (RAM below
-// 4 GiB it may hand out); heap figures are kernel/mem/heap.ts's.
+// 4 GiB it may hand out); heap figures are kernel/mem/heap.ts's, pool
+// figures kernel/ipc/account.ts's.
 import * as system from "../../interfaces/as/generated/system";
+import { poolHeldBytes, poolLimitBytes } from "../ipc/account";
 import { Message } from "../ipc/message";
 import { SYSTEM_INTERFACE } from "../ipc/interfaces.generated";
 import { KernelService } from "../ipc/kernel-service";
@@ -15,7 +17,9 @@ function handleSystem(sender: Process, m: Message): void {
     refuseMalformed(sender, m, "system");
     return;
   }
-  const answer = system.encodeMemoryAnswer(totalFrames() * FRAME_SIZE, freeFrameCount() * FRAME_SIZE, heapUsedBytes(), heapMappedBytes());
+  const answer = system.encodeMemoryAnswer(
+    totalFrames() * FRAME_SIZE, freeFrameCount() * FRAME_SIZE, heapUsedBytes(), heapMappedBytes(), poolHeldBytes(), poolLimitBytes(),
+  );
   kernelAnswer(sender, m, false, answer);
 }
 

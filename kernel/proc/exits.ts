@@ -5,7 +5,8 @@
 import { encodeWaitAnswer } from "../../interfaces/as/generated/process";
 import * as log from "../console/log";
 import { Message } from "../ipc/message";
-import { hold, kernelAnswer, kernelRefuse, quotaProblem } from "../ipc/router";
+import { poolProblem } from "../ipc/account";
+import { hold, kernelAnswer, kernelRefuse } from "../ipc/router";
 import { Process } from "../ipc/process";
 import { processByPid } from "./table";
 
@@ -60,7 +61,7 @@ export function waitFor(sender: Process, m: Message, pid: u64): void {
   else if (target !== null) {
     if (!m.needsAnswer) return;
     if (hold(sender, m)) keepWaiter(target, m);
-    else kernelRefuse(sender, m, quotaProblem(sender));
+    else kernelRefuse(sender, m, poolProblem(sender, m.notification.cost));
   }
   else {
     const end = recentEnd(pid);

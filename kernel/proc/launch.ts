@@ -12,7 +12,9 @@ import * as log from "../console/log";
 import { cidOfBytes } from "../identity/cid";
 import { LOADER_INTERFACE } from "../ipc/interfaces.generated";
 import { Message } from "../ipc/message";
-import { hold, kernelAnswer, kernelCancel, kernelRefuse, kernelSend, quotaProblem, reserve } from "../ipc/router";
+import { KERNEL_QUOTA_BYTES } from "../ipc/abi";
+import { poolProblem } from "../ipc/account";
+import { hold, kernelAnswer, kernelCancel, kernelRefuse, kernelSend, reserve } from "../ipc/router";
 import * as loader from "../../interfaces/as/generated/loader";
 import { encodeStartAnswer } from "../../interfaces/as/generated/process";
 import { Process } from "../ipc/process";
@@ -49,7 +51,7 @@ export function launch(name: string, cid: string, grants: Set<string>, args: str
   const length = <u32>(m.end - m.start);
   const bytes = heap.alloc(max<usize>(length, 1));
   physRead(bytes, m.start, length);
-  const result = spawn(name, cid, bytes, length, grants, args);
+  const result = spawn(name, cid, bytes, length, grants, args, kernelQuotaOf(cid));
   heap.free(bytes);
   return result;
 }
@@ -78,7 +80,7 @@ export function startForRequest(
   }
   // The start request is what the kernel keeps for the load: charged to the requester.
   if (!hold(requester, request)) {
-    kernelRefuse(requester, request, quotaProblem(requester));
+    kernelRefuse(requester, request, poolProblem(requester, request.notification.cost));
     return;
   }
   const id = kernelSend(LOADER_INTERFACE, loader.encodeLoad(digest));
@@ -126,7 +128,8 @@ export function loadAnswered(id: u64, isError: bool, payload: Uint8Array): void 
     return;
   }
   const bytes = answer.bytes;
-  answerStart(pending.requester, pending.request, spawn(pending.name, pending.cid, bytes.dataStart, bytes.length, pending.grants, pending.args));
+  const quota = kernelQuotaOf(pending.cid);
+  answerStart(pending.requester, pending.request, spawn(pending.name, pending.cid, bytes.dataStart, bytes.length, pending.grants, pending.args, quota));
 }
 
 function readText(m: BootModule): string {
@@ -136,6 +139,12 @@ function readText(m: BootModule): string {
   const text = String.UTF8.decodeUnsafe(buffer, length);
   heap.free(buffer);
   return text;
+}
+
+/** The kernel memory quota of module `cid`: its boot-configuration line's, or the default. */
+function kernelQuotaOf(cid: string): u64 {
+  for (let i = 0; i < programs.length; i++) if (programs[i].cid == cid && programs[i].kernelQuota > 0) return programs[i].kernelQuota;
+  return KERNEL_QUOTA_BYTES;
 }
 
 function programNamed(name: string): ProgramEntry | null {

@@ -10,7 +10,6 @@ import { KernelService } from "../ipc/kernel-service";
 import { kernelAnswer, kernelRefuse, refuseMalformed } from "../ipc/router";
 import { cidOfDigest } from "../identity/cid";
 import { fuelUsed } from "../sched/scheduler";
-import { Thread } from "../wasm/execute";
 import { waitFor } from "./exits";
 import { runForRequest, startableModules, startForRequest } from "./launch";
 import { Process, ProcessState } from "../ipc/process";
@@ -107,27 +106,10 @@ function grants(sender: Process, m: Message, request: proc.Grants | null): void 
   kernelAnswer(sender, m, false, proc.encodeGrantsAnswer(hashes));
 }
 
-/**
- * Kernel memory a process holds: its linear memory and tables, its copy of
- * the module and the code compiled from it, its thread's stacks, and the
- * notifications queued for it and messages it owes answers to.
- */
+/** Memory a process holds: its linear memory and its kernel memory account. */
 function memoryBytes(p: Process): u64 {
-  const instance = p.instance;
-  const module = instance.module;
-  let bytes = <u64>module.byteLength + (<u64>module.codeLength << 2) + Thread.stackBytes(p.store.limits);
-  if (instance.memory !== null) bytes += instance.memory!.byteLength;
-  for (let i = 0; i < instance.tables.length; i++) bytes += <u64>instance.tables[i].size << 3;
-  return bytes + messageBytes(p);
-}
-
-// An owed message still in the queue is counted there, once.
-function messageBytes(p: Process): u64 {
-  let bytes: u64 = 0;
-  for (let i = 0; i < p.queue.length; i++) bytes += <u64>p.queue[i].bytes.length;
-  const owed = p.toAnswer.values();
-  for (let i = 0; i < owed.length; i++) if (owed[i].received) bytes += <u64>owed[i].notification.bytes.length;
-  return bytes;
+  const memory = p.instance.memory;
+  return (memory !== null ? <u64>memory.byteLength : 0) + p.kernelBytes;
 }
 
 function listAnswer(): Uint8Array {

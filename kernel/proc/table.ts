@@ -1,8 +1,9 @@
 // The process table: creating a process from module bytes, delivering
 // notifications (waking a process blocked in wait), and ending processes
 // with every resource they held given back.
-import { E_BUFFER_TOO_SMALL, MAX_PROCESSES, NOTIFY_MESSAGE } from "../ipc/abi";
-import { charge, discharge, Notification } from "../ipc/message";
+import { E_BUFFER_TOO_SMALL, KERNEL_OBJECT_BYTES, MAX_PROCESSES, NOTIFY_MESSAGE } from "../ipc/abi";
+import { charge, discharge, dropBytes, Notification } from "../ipc/message";
+import { poolUnclaimedBytes } from "../ipc/account";
 import { endServices } from "../ipc/kernel-service";
 import { releaseProcess } from "../ipc/router";
 import { decodeModule } from "../wasm/decode";
@@ -70,25 +71,30 @@ export class SpawnResult {
 // message buffers, page tables and its own data structures.
 const KERNEL_RESERVE: u64 = 2 << 20;
 const WASM_PAGE: u64 = 64 << 10;
-// Decoded code is about four times the size of the module's code section:
-// counting the whole module four times errs on the safe side.
-const CODE_EXPANSION: u64 = 4;
+
 /** Bytes of the memory a new process of `module` starts with: one heap block. */
 function memoryBytes(module: Module): u64 {
   return module.memories.length > 0 ? <u64>module.memories[0].min * WASM_PAGE : 0;
 }
 
-/** Kernel memory a new process of `module` (`length` bytes) needs from the start. */
-function startCost(module: Module, length: u32, limits: Limits): u64 {
+/**
+ * The kernel memory a process of the decoded `module` holds from the start,
+ * charged to its account: the module's bytes and compiled code, a record
+ * per function (its body's facts, its instance), its tables and its
+ * thread's stacks.
+ */
+function kernelStartBytes(module: Module, limits: Limits): u64 {
   let elements: u64 = 0;
   for (let i = 0; i < module.tables.length; i++) elements += <u64>module.tables[i].limits.min;
-  return memoryBytes(module) + elements * TABLE_ELEMENT_BYTES + <u64>length * CODE_EXPANSION + Thread.stackBytes(limits);
+  const records = <u64>module.funcTypes.length * KERNEL_OBJECT_BYTES;
+  return <u64>module.byteLength + (<u64>module.codeLength << 2) + records + elements * TABLE_ELEMENT_BYTES + Thread.stackBytes(limits);
 }
 
-/** "" when the kernel can afford to start `module` (`length` bytes), else why not. */
-function memoryProblem(module: Module, length: u32, limits: Limits): string {
-  const cost = startCost(module, length, limits);
-  const available = heapAvailableBytes();
+/** "" when the kernel can afford to start `module`, which holds `kernelBytes` of kernel memory, else why not. */
+function memoryProblem(module: Module, kernelBytes: u64): string {
+  const cost = memoryBytes(module) + kernelBytes;
+  // What the message pool may still take is not the new process's to use.
+  const available = heapAvailableBytes() - min(heapAvailableBytes(), poolUnclaimedBytes(processes.size));
   if (cost + KERNEL_RESERVE > available) {
     return "not enough memory to start another process (it needs " + (cost >> 10).toString() + " KiB, " + (available >> 10).toString() +
       " KiB are free and the kernel keeps " + (KERNEL_RESERVE >> 10).toString() + " KiB)";
@@ -103,13 +109,18 @@ function memoryProblem(module: Module, length: u32, limits: Limits): string {
   return "";
 }
 
-/** Decodes, validates and instantiates a module and makes its `_start` runnable. */
-export function spawn(name: string, cid: string, bytes: usize, length: u32, grants: Set<string>, args: string[]): SpawnResult {
+/**
+ * Decodes, validates and instantiates a module and makes its `_start`
+ * runnable, with a kernel memory account of `quota` bytes.
+ */
+export function spawn(name: string, cid: string, bytes: usize, length: u32, grants: Set<string>, args: string[], quota: u64): SpawnResult {
   if (processes.size >= MAX_PROCESSES) return new SpawnResult(null, "too many processes (" + MAX_PROCESSES.toString() + ")");
   const limits = processLimits();
   const decoded = decodeModule(bytes, length, limits);
   if (decoded.module === null) return new SpawnResult(null, decoded.error);
-  const problem = memoryProblem(decoded.module!, length, limits);
+  const kernelBytes = kernelStartBytes(decoded.module!, limits);
+  let problem = kernelBytes > quota ? "it needs " + (kernelBytes >> 10).toString() + " KiB of kernel memory, its quota is " + (quota >> 10).toString() + " KiB" : "";
+  if (problem.length == 0) problem = memoryProblem(decoded.module!, kernelBytes);
   if (problem.length > 0) {
     decoded.module!.dispose();
     return new SpawnResult(null, problem);
@@ -137,6 +148,8 @@ export function spawn(name: string, cid: string, bytes: usize, length: u32, gran
   const thread = new Thread(limits);
   const p = new Process(pid, name, cid, grants, store, instance, thread);
   p.arguments = args;
+  p.kernelQuota = quota;
+  p.kernelBytes = kernelBytes;
   if (startFunction >= 0) {
     thread.start(instance.funcs[startFunction], 0);
     p.next = entry.func;
@@ -176,18 +189,13 @@ export function completeWait(p: Process, request: WaitRequest): i32 {
     if (!writeToModule(p, request.out, n.bytes)) return E_BUFFER_TOO_SMALL;
     if (i == 0) p.queue.shift();
     else p.queue.splice(i, 1);
-    // An owed message stays charged to its sender until answered or withdrawn.
-    if (n.kind != NOTIFY_MESSAGE || !markReceived(p, n)) discharge(n);
-    return n.bytes.length;
+    const size = n.bytes.length;
+    // An owed message stays charged to its sender, as a record, until answered or withdrawn.
+    if (n.kind == NOTIFY_MESSAGE && p.toAnswer.has(n.messageId)) dropBytes(n);
+    else discharge(n);
+    return size;
   }
   return 0;
-}
-
-// Whether `p` owes an answer to the message `n` carries.
-function markReceived(p: Process, n: Notification): bool {
-  if (!p.toAnswer.has(n.messageId)) return false;
-  p.toAnswer.get(n.messageId).received = true;
-  return true;
 }
 
 /**

@@ -190,26 +190,18 @@ function grants(args: string[]): void {
   println(names.length > 0 ? names.sort().join(" ") : "(none)");
 }
 
-function sum(values: u64[]): u64 {
-  let total: u64 = 0;
-  for (let i = 0; i < values.length; i++) total += values[i];
-  return total;
-}
-
-// The kernel heap, and the part of it the processes' kernel memory accounts hold.
+// The kernel heap, and the message pool processes draw on within it.
 function mem(args: string[]): void {
   const payload = ask(system.INTERFACE, system.encodeMemory());
   if (payload === null) return;
   const m = system.decodeMemoryAnswer(payload);
   if (m === null) return;
-  const rows = [
+  print(table([
     ["", "TOTAL", "USED", "FREE"],
     ["physical", bytes(m.physicalTotal), bytes(m.physicalTotal - m.physicalFree), bytes(m.physicalFree)],
     ["kernel heap", bytes(m.heapMapped), bytes(m.heapUsed), bytes(m.heapMapped - m.heapUsed)],
-  ];
-  const list = processes();
-  if (list !== null) rows.push(["  for processes", "", bytes(sum(list.kernelBytes)), ""]);
-  print(table(rows, [1, 2, 3]));
+    ["message pool", bytes(m.poolLimit), bytes(m.poolHeld), bytes(m.poolLimit > m.poolHeld ? m.poolLimit - m.poolHeld : 0)],
+  ], [1, 2, 3]));
 }
 
 function uptime(args: string[]): void {
@@ -273,7 +265,7 @@ COMMANDS.push(new Command("interfaces", "interfaces", "every interface with its 
 COMMANDS.push(new Command("grants", "grants <pid>", "the interfaces a process may use", grants));
 COMMANDS.push(new Command("lspci", "lspci", "PCI devices with their names", lspci));
 COMMANDS.push(new Command("top", "top", "processes, live (q quits)", top));
-COMMANDS.push(new Command("mem", "mem", "physical memory, kernel heap and what processes hold of it", mem));
+COMMANDS.push(new Command("mem", "mem", "physical memory, kernel heap and its message pool", mem));
 COMMANDS.push(new Command("uptime", "uptime", "time since boot", uptime));
 COMMANDS.push(new Command("log", "log [debug|info|warn|error]", "recent kernel log lines of at least that level", showLog));
 COMMANDS.push(new Command("echo", "echo [words]", "print the words", echo));
