@@ -18,7 +18,7 @@ import { protectKernelStack } from "./mem/stack-guard";
 import { cidOfPhysical } from "./identity/cid";
 import { heapAvailableBytes, heapMappedBytes, heapUsedBytes } from "./mem/heap";
 import { registerKernelServices } from "./ipc/kernel-service";
-import { sizePool } from "./ipc/account";
+import { poolHeldBytes, sizePool } from "./ipc/account";
 import { connectProcesses } from "./ipc/router";
 import { loadAnswered, startBootPrograms } from "./proc/launch";
 import { allProcesses, deliver, processByPid } from "./proc/table";
@@ -78,7 +78,7 @@ export function kmain(magic: u32, bootInfo: u64, entryTsc: u64): void {
     __collect();
     log.info(
       "no runnable processes (" + allProcesses().length.toString() + " waiting); kernel memory " + (heapMappedBytes() >> 10).toString() +
-        " KiB, " + (heapUsedBytes() >> 10).toString() + " KiB in use",
+        " KiB, " + (heapUsedBytes() >> 10).toString() + " KiB in use, message pool " + poolHeldBytes().toString() + " bytes held",
     );
   }
   afterReady(cmdline);

@@ -55,8 +55,11 @@ export const MAX_BUFFERS: u32 = 16;
 export const KERNEL_QUOTA_BYTES: u64 = 33554432;
 /** What each kernel object costs its account beside its bytes: the record that keeps it. */
 export const KERNEL_OBJECT_BYTES: u32 = 64;
-/** Bytes of the kernel's message pool each process may hold even when the pool is full: 128 KiB. */
-export const POOL_SHARE_BYTES: u64 = 131072;
+/**
+ * Bytes of the kernel's message pool each process may hold even when the
+ * pool is full, 16 KiB: room for small messages whatever others hold.
+ */
+export const POOL_SHARE_BYTES: u64 = 16384;
 
 export const NOTIFY_ANSWER: u8 = NOTIFICATION_ANSWER;
 export const NOTIFY_MESSAGE: u8 = NOTIFICATION_INCOMING;

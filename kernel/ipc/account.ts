@@ -14,7 +14,7 @@
 import { POOL_SHARE_BYTES } from "./abi";
 import { Process } from "./process";
 
-const POOL_MIN_BYTES: u64 = 8 << 20;
+const POOL_MIN_BYTES: u64 = 1 << 20;
 const POOL_MAX_BYTES: u64 = 64 << 20;
 
 let poolLimit: u64 = POOL_MIN_BYTES;
@@ -23,7 +23,7 @@ let poolOverShares: u64 = 0;
 /** Pool bytes held in all. */
 let poolHeld: u64 = 0;
 
-/** Sizes the pool from the kernel heap available at boot: an eighth of it, 8 to 64 MiB. */
+/** Sizes the pool from the kernel heap available at boot: an eighth of it, 1 to 64 MiB. */
 export function sizePool(heapAvailable: u64): void {
   poolLimit = min(POOL_MAX_BYTES, max(POOL_MIN_BYTES, heapAvailable >> 3));
 }

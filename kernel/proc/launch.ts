@@ -44,14 +44,14 @@ function moduleByCid(cid: string): BootModule | null {
   return null;
 }
 
-/** Starts the module named by `cid` as a process called `name`. */
-export function launch(name: string, cid: string, grants: Set<string>, args: string[]): SpawnResult {
+/** Starts the module named by `cid` as a process called `name` with a kernel memory quota of `quota` bytes. */
+export function launch(name: string, cid: string, grants: Set<string>, args: string[], quota: u64): SpawnResult {
   const m = moduleByCid(cid);
   if (m === null) return new SpawnResult(null, "no boot module has CID " + cid);
   const length = <u32>(m.end - m.start);
   const bytes = heap.alloc(max<usize>(length, 1));
   physRead(bytes, m.start, length);
-  const result = spawn(name, cid, bytes, length, grants, args, kernelQuotaOf(cid));
+  const result = spawn(name, cid, bytes, length, grants, args, quota);
   heap.free(bytes);
   return result;
 }
@@ -71,7 +71,7 @@ export function startForRequest(
   requester: Process, request: Message, name: string, digest: StaticArray<u8>, cid: string, grants: Set<string>, args: string[],
 ): void {
   if (moduleByCid(cid) !== null) {
-    answerStart(requester, request, launch(name, cid, grants, args));
+    answerStart(requester, request, launch(name, cid, grants, args, kernelQuotaOf(cid)));
     return;
   }
   if (pendingLoadsOf(requester) >= MAX_PENDING_LOADS) {
@@ -141,9 +141,14 @@ function readText(m: BootModule): string {
   return text;
 }
 
-/** The kernel memory quota of module `cid`: its boot-configuration line's, or the default. */
+/** The kernel memory quota a boot-configuration line gives its program. */
+function quotaOf(entry: ProgramEntry): u64 {
+  return entry.kernelQuota > 0 ? entry.kernelQuota : KERNEL_QUOTA_BYTES;
+}
+
+/** The kernel memory quota of module `cid` started by CID: that of the first line naming it, or the default. */
 function kernelQuotaOf(cid: string): u64 {
-  for (let i = 0; i < programs.length; i++) if (programs[i].cid == cid && programs[i].kernelQuota > 0) return programs[i].kernelQuota;
+  for (let i = 0; i < programs.length; i++) if (programs[i].cid == cid) return quotaOf(programs[i]);
   return KERNEL_QUOTA_BYTES;
 }
 
@@ -165,7 +170,7 @@ export function runForRequest(requester: Process, request: Message, name: string
   const grants = new Set<string>();
   const wanted = entry.grants.values();
   for (let g = 0; g < wanted.length; g++) if (requester.grants.has(wanted[g])) grants.add(wanted[g]);
-  answerStart(requester, request, launch(name, entry.cid, grants, args));
+  answerStart(requester, request, launch(name, entry.cid, grants, args, quotaOf(entry)));
 }
 
 const WASM_MAGIC: u32 = 0x6d736100;
@@ -183,8 +188,8 @@ export function startableModules(): BootModule[] {
   return found;
 }
 
-function startLogged(name: string, cid: string, grants: Set<string>, args: string[] = []): bool {
-  const result = launch(name, cid, grants, args);
+function startLogged(name: string, cid: string, grants: Set<string>, args: string[], quota: u64): bool {
+  const result = launch(name, cid, grants, args, quota);
   if (result.process === null) {
     log.error("cannot start " + name + ": " + result.error);
     return false;
@@ -219,13 +224,18 @@ export function startBootPrograms(boot: BootInfo, extra: string[]): i32 {
     const entry = programs[i];
     const handles = entry.handles.values();
     for (let h = 0; h < handles.length; h++) reserve(handles[h], entry.cid);
-    if (entry.startsAtBoot && startLogged(entry.name, entry.cid, entry.grants, entry.args)) started++;
+    if (entry.startsAtBoot && startLogged(entry.name, entry.cid, entry.grants, entry.args, quotaOf(entry))) started++;
   }
   for (let i = 0; i < extra.length; i++) {
     const m = boot.module(extra[i]);
     const entry = programNamed(extra[i]);
     if (m === null) log.error("cannot start " + extra[i] + ": no boot module of that name");
-    else if (startLogged(extra[i], m.cid, entry !== null && entry.cid == m.cid ? entry.grants : new Set<string>())) started++;
+    else {
+      // The configuration's line applies only to the module it names.
+      const line = entry !== null && entry.cid == m.cid ? entry : null;
+      const grants = line !== null ? line.grants : new Set<string>();
+      if (startLogged(extra[i], m.cid, grants, [], line !== null ? quotaOf(line) : KERNEL_QUOTA_BYTES)) started++;
+    }
   }
   return started;
 }

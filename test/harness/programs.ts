@@ -13,6 +13,8 @@ export interface BootProgram {
   notStarted?: boolean;
   /** Named in the configuration under another CID than its bytes have. */
   cidOverride?: string;
+  /** Its kernel memory quota in bytes (kernel-memory=), when not the default. */
+  kernelMemory?: number;
 }
 
 /**
@@ -33,7 +35,8 @@ export async function bootWithPrograms(
     layout.place(p.bytes, p.name);
     if (p.notStarted) continue;
     const grants = p.grants.length > 0 ? ` grant=${p.grants.join(",")}` : "";
-    lines.push(`run ${p.cidOverride ?? (await cidOf(p.bytes))} name=${p.name}${grants}`);
+    const quota = p.kernelMemory !== undefined ? ` kernel-memory=${p.kernelMemory}` : "";
+    lines.push(`run ${p.cidOverride ?? (await cidOf(p.bytes))} name=${p.name}${grants}${quota}`);
   }
   layout.place(new Uint8Array(Buffer.from(lines.join("\n") + "\n" + extraConfig)), "config");
   return { info: info.build(), modules: layout.placed };

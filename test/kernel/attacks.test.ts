@@ -559,3 +559,121 @@ describe("attacks on answers and on kill authority (hosted)", function () {
     assert.doesNotMatch(log, /grandchild \(pid 3\) ended/);
   });
 });
+
+/** The bytes of the kernel's message pool still held when the machine went idle. */
+const poolHeld = (log: string) => {
+  const found = /message pool (\d+) bytes held/.exec(log);
+  assert.ok(found, "pool figure missing");
+  return Number(found[1]);
+};
+
+describe("attacks on the kernel heap by many processes together (hosted)", function () {
+  this.timeout(300_000);
+
+  const GENEROUS = testInterface("generous");
+  // Answers every message with `size` bytes (from 10,000), forever.
+  const generousWith = (size: number) => program(GENEROUS, `
+    (call $register (i32.const 64))
+    (i32.store (i32.const 200) (i32.const 10000))
+    (i32.store (i32.const 204) (i32.const ${size}))
+    (loop $serve
+      ${nextIncoming}
+      (drop (call $answer (i64.load (i32.const ${NOTIFICATION.at.incomingId})) (i32.const 200) (i32.const 1) (i32.const 0)))
+      (br $serve))`);
+  const generous = generousWith(60000);
+  // Asks for 63 answers and never reads them.
+  const greedy = program(GENEROUS, `
+    (local $i i32)
+    (loop $again
+      (call $expect (call $call (i32.const 64) (i32.const 400) (i32.const 4) (i32.const ${NEEDS_ANSWER | ALLOW_DELAY})) (i32.const 0))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $again (i32.lt_u (local.get $i) (i32.const 63))))
+    ${deafForever}`);
+
+  it("bounds the answers that clients asking for 60,000 bytes and never reading make the kernel keep", async () => {
+    const kib = async (answerBytes: number) => {
+      const log = await run([
+        { name: "generous", bytes: generousWith(answerBytes), grants: [REGISTRY] },
+        ...Array.from({ length: 24 }, (_, i) => ({ name: `greedy${i}`, bytes: greedy, grants: [GENEROUS] })),
+        { name: "pong", bytes: pong, grants: [REGISTRY] },
+        { name: "ping", bytes: ping, grants: [KERNEL_LOG, PONG] },
+      ]);
+      assertSurvived(log);
+      assert.match(log, /ping: 200 round trips done/);
+      return { inUse: kibInUse(log), held: poolHeld(log) };
+    };
+    const small = await kib(4);
+    // Without a bound the kernel would keep 24 x 63 x 60,000 bytes (87 MiB) of answers.
+    const large = await kib(60000);
+    assert.ok(large.held >= 2 << 20, `the pool holds ${large.held} bytes`);
+    assert.ok(large.held <= 8 << 20, `the pool holds ${large.held} bytes`);
+    assert.ok(large.inUse <= small.inUse + (8 << 10), `kernel memory in use grew from ${small.inUse} KiB to ${large.inUse} KiB`);
+  });
+
+  it("turns an answer the asker's account has no room for into an error answer saying so", async () => {
+    // Asks 63 times, then reads every answer: whole ones until its 2,000,000-byte account is full, then errors.
+    const reader = program(GENEROUS, `
+      (local $i i32) (local $whole i32) (local $dropped i32)
+      ${buffer(400, 4)}
+      (loop $ask
+        (call $expect (call $send (i32.const 64) (i32.const 104) (i32.const 1) (i32.const ${NEEDS_ANSWER | ALLOW_DELAY}) (i32.add (i32.const 1000) (i32.shl (local.get $i) (i32.const 3)))) (i32.const 0))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $ask (i32.lt_u (local.get $i) (i32.const 63))))
+      (loop $read
+        (call $expect (i32.gt_s (call $wait (i32.const 1000) (i32.const 63) (i32.const 1) (i32.const 4096) (i32.const 66000)) (i32.const 0)) (i32.const 1))
+        (if (i32.load8_u (i32.const ${NOTIFICATION.at.answerError}))
+          (then (local.set $dropped (i32.add (local.get $dropped) (i32.const 1))))
+          (else
+            (call $expect (i32.load (i32.const ${NOTIFICATION.at.answerLength})) (i32.const 60000))
+            (local.set $whole (i32.add (local.get $whole) (i32.const 1)))))
+        (br_if $read (i32.lt_u (i32.add (local.get $whole) (local.get $dropped)) (i32.const 63))))
+      (call $expect (i32.and (i32.gt_u (local.get $whole) (i32.const 0)) (i32.gt_u (local.get $dropped) (i32.const 0))) (i32.const 1))
+      (call $expect (i32.lt_u (local.get $whole) (i32.const 34)) (i32.const 1))
+      (call $log (i32.const ${NOTIFICATION.at.answerData}) (i32.load (i32.const ${NOTIFICATION.at.answerLength})))`);
+    const log = await run([
+      { name: "reader", bytes: reader, grants: [GENEROUS, KERNEL_LOG], kernelMemory: 2_000_000 },
+      { name: "generous", bytes: generous, grants: [REGISTRY] },
+    ]);
+    assertSurvived(log);
+    assert.match(log, /reader: answer of 60000 bytes dropped: process 1 holds \d+ KiB of kernel memory, its quota is 1954 KiB/);
+    assert.match(log, /reader \(pid 1\) exited with status 0/);
+    assert.equal(poolHeld(log), 64, "only generous's registration is left");
+  });
+
+  it("refuses a flood to many deaf handlers at the sender's account or the pool, while a neighbour goes on", async () => {
+    const deaf = (iface: string) => program(iface, `(call $register (i32.const 64)) ${deafForever}`);
+    const ifaces = Array.from({ length: 12 }, (_, i) => testInterface(`deaf-${i}`));
+    // Sends 60,000 bytes to each of its interfaces in turn until refused, and says how.
+    const flooder = program(PONG, `
+      (local $t i32) (local $r i32)
+      (block $refused (loop $more
+        (local.set $r (call $call (i32.add (i32.const 2048) (i32.shl (local.get $t) (i32.const 5))) (i32.const 10000) (i32.const 60000) (i32.const 0)))
+        (br_if $refused (i32.ne (local.get $r) (i32.const 0)))
+        (local.set $t (i32.rem_u (i32.add (local.get $t) (i32.const 1)) (i32.const ${ifaces.length})))
+        (br $more)))
+      (call $expect (local.get $r) (i32.const ${err("E_KERNEL_QUOTA")}))
+      (call $log $str("flood refused at its quota"))
+      ${deafForever}`, Object.fromEntries(ifaces.map((h, i) => [2048 + 32 * i, h])));
+    const log = await run([
+      ...ifaces.map((h, i) => ({ name: `deaf${i}`, bytes: deaf(h), grants: [REGISTRY] })),
+      ...[1, 2, 3].map((i) => ({ name: `flooder${i}`, bytes: flooder, grants: [KERNEL_LOG, ...ifaces] })),
+      { name: "pong", bytes: pong, grants: [REGISTRY] },
+      { name: "ping", bytes: ping, grants: [KERNEL_LOG, PONG] },
+    ]);
+    assertSurvived(log);
+    for (const i of [1, 2, 3]) assert.match(log, new RegExp(`flooder${i}: flood refused at its quota`));
+    assert.match(log, /ping: 200 round trips done/);
+  });
+
+  it("refuses to start a program whose code, tables and stacks exceed its kernel memory quota", async () => {
+    const small = program(PONG, `(call $log $str("started"))`);
+    const log = await run([
+      { name: "tight", bytes: small, grants: [KERNEL_LOG], kernelMemory: 100_000 },
+      { name: "roomy", bytes: small, grants: [KERNEL_LOG], kernelMemory: 1_000_000 },
+    ]);
+    assertSurvived(log);
+    assert.match(log, /cannot start tight: it needs \d+ KiB of kernel memory, its quota is 97 KiB/);
+    assert.match(log, /roomy: started/);
+    assert.doesNotMatch(log, /tight: started/);
+  });
+});

@@ -311,7 +311,7 @@ describe("kernel objects a process makes are bounded and go when it ends (hosted
     assert.doesNotMatch(log, /tables: never/);
   });
 
-  it("counts the messages queued for a process in its memory in process.list", async () => {
+  it("charges the messages queued at a handler to their sender's kernel memory in process.list", async () => {
     const deaf = program(PONG, `
       (call $register (i32.const 64))
       (drop (call $wait (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 4096) (i32.const 4096)))`);
@@ -328,10 +328,12 @@ describe("kernel objects a process makes are bounded and go when it ends (hosted
       { name: "lister", bytes: lister, grants: [KERNEL_LOG, PROCESS] },
     ]);
     assertSurvived(log);
-    const list = replies(log, "lister")[0].as("process", "list") as { pids: bigint[]; memory: bigint[] };
-    const memoryOf = (pid: bigint) => Number(list.memory[list.pids.indexOf(pid)]);
-    assert.ok(memoryOf(1n) >= 100 * 60000, `deaf holds ${memoryOf(1n)} bytes`);
-    assert.ok(memoryOf(3n) < 100 * 60000, `lister holds ${memoryOf(3n)} bytes`);
+    const list = replies(log, "lister")[0].as("process", "list") as { pids: bigint[]; memory: bigint[]; kernelBytes: bigint[] };
+    const of = (figures: bigint[], pid: bigint) => Number(figures[list.pids.indexOf(pid)]);
+    assert.ok(of(list.kernelBytes, 2n) >= 100 * 60000, `flooder holds ${of(list.kernelBytes, 2n)} bytes`);
+    assert.ok(of(list.memory, 2n) >= of(list.kernelBytes, 2n) + 2 * 65536, "memory counts linear memory and the kernel's");
+    assert.ok(of(list.kernelBytes, 1n) < 2 << 20, `deaf holds ${of(list.kernelBytes, 1n)} bytes`);
+    assert.ok(of(list.kernelBytes, 3n) < 2 << 20, `lister holds ${of(list.kernelBytes, 3n)} bytes`);
   });
 
   it("bounds the DMA buffers of one process together", async () => {
