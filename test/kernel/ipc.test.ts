@@ -272,12 +272,14 @@ describe("processes and IPC (hosted)", function () {
       { name: "garbage", bytes: new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 99]), grants: [] },
       { name: "no-start", bytes: new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]), grants: [] },
       { name: "hello", bytes: hello, grants: [KERNEL_LOG] },
-    ], "bogus line\nrun bafkreixyz grant=nothex\n");
+    ], "bogus line\nrun bafkreixyz grant=nothex\nrun bafkreixyz kernel-memory=12M\nrun bafkreixyz kernel-memory=0\n");
     assert.match(log, /error cannot start wrong-cid: no boot module has CID bafkreiaaaa/);
     assert.match(log, /error cannot start garbage: /);
     assert.match(log, /error cannot start no-start: module has no _start function/);
     assert.match(log, /warn  boot configuration line \d+: expected 'run\|program <cid>/);
     assert.match(log, /warn  boot configuration line \d+: 'nothex' is not an interface hash/);
+    assert.match(log, /warn  boot configuration line \d+: kernel-memory wants a number of bytes above 0, not '12M'/);
+    assert.match(log, /warn  boot configuration line \d+: kernel-memory wants a number of bytes above 0, not '0'/);
     assert.match(log, /hello: still started/);
   });
 });

@@ -42,14 +42,15 @@ describe("boot configuration builder", () => {
   const modules = `${OUT}/modules`;
 
   it("resolves module names to CIDs and interface names to hashes", async () => {
-    const text = await resolveConfig("# comment\nrun echo grant=registry,log handles=echo\n", modules, "boot.conf");
-    assert.match(text, /^run bafkrei[a-z2-7]{52} name=echo grant=[0-9a-f]{64},[0-9a-f]{64} handles=[0-9a-f]{64}\n$/);
+    const text = await resolveConfig("# comment\nrun echo grant=registry,log handles=echo kernel-memory=48M\n", modules, "boot.conf");
+    assert.match(text, /^run bafkrei[a-z2-7]{52} name=echo grant=[0-9a-f]{64},[0-9a-f]{64} handles=[0-9a-f]{64} kernel-memory=50331648\n$/);
   });
 
   it("names the line of an unknown module, interface or setting", async () => {
     await assert.rejects(resolveConfig("\nrun nosuch\n", modules, "boot.conf"), /boot\.conf:2: no module 'nosuch'/);
     await assert.rejects(resolveConfig("run echo grant=nosuch\n", modules, "boot.conf"), /boot\.conf:1: no interface 'nosuch'/);
     await assert.rejects(resolveConfig("run echo fast=yes\n", modules, "boot.conf"), /unknown setting 'fast=yes'/);
+    await assert.rejects(resolveConfig("run echo kernel-memory=12X\n", modules, "boot.conf"), /boot\.conf:1: kernel-memory wants a size like 64K, 48M or 1G, not '12X'/);
     await assert.rejects(resolveConfig("start echo\n", modules, "boot.conf"), /expected 'run\|program <module>/);
   });
 });
