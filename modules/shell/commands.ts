@@ -195,11 +195,13 @@ function mem(args: string[]): void {
   if (payload === null) return;
   const m = system.decodeMemoryAnswer(payload);
   if (m === null) return;
-  print(table([
+  const rows = [
     ["", "TOTAL", "USED", "FREE"],
     ["physical", bytes(m.physicalTotal), bytes(m.physicalTotal - m.physicalFree), bytes(m.physicalFree)],
-    ["kernel heap", bytes(m.heapMapped), bytes(m.heapUsed), bytes(m.heapMapped - m.heapUsed)],
-  ], [1, 2, 3]));
+  ];
+  if (m.highTotal > 0) rows.push(["above 4 GiB", bytes(m.highTotal), bytes(m.highTotal - m.highFree), bytes(m.highFree)]);
+  rows.push(["kernel heap", bytes(m.heapMapped), bytes(m.heapUsed), bytes(m.heapMapped - m.heapUsed)]);
+  print(table(rows, [1, 2, 3]));
 }
 
 function uptime(args: string[]): void {
