@@ -182,6 +182,13 @@ describe("RAM above 4 GiB (hosted)", () => {
     assert.match(m.serial, /KERNEL PANIC \*\*\* frame allocator: no free region below 4 GiB can hold the frame bitmap \(\d+ bytes\)/);
   });
 
+  it("passes the self-tests, frames above 4 GiB holding what is written", async () => {
+    const m = await newMachine();
+    assert.equal(m.boot(smallPc("test").memoryMap([HIGH_RAM]).build(), INFO_AT), 0x10, m.serial);
+    assert.match(m.serial, /selftest RAM above 4 GiB and DMA below: ok/);
+    assert.match(m.serial, /selftest: RAM above 4 GiB holds frame 0x1[0-9a-f]{8} and .*; DMA frames at 0x[0-9a-f]{1,8}\r\n/);
+  });
+
   it("gives DMA buffers below 4 GiB while RAM above is free", async () => {
     const dma = program(interfaceHash("hardware"), `
       (i32.store8 (i32.const 600) (i32.const 4)) (i32.store (i32.const 601) (i32.const 65536))
