@@ -12,7 +12,8 @@ import * as log from "./console/log";
 import { setColour, write } from "./console/output";
 import { initSerial } from "./console/serial";
 import { setupScreen } from "./console/setup";
-import { freeFrameCount, ignoredBytes, initFrames, Reservation, totalFrames, FRAME_SIZE } from "./mem/frames";
+import { freeFrameCount, initFrames, Reservation, totalFrames, FRAME_SIZE } from "./mem/frames";
+import { useHighMemory } from "./mem/high-memory";
 import { backRange } from "./mem/paging";
 import { protectKernelStack } from "./mem/stack-guard";
 import { cidOfPhysical } from "./identity/cid";
@@ -134,12 +135,12 @@ function initMemory(boot: BootInfo): void {
     panic("frame allocator: " + problem);
     return;
   }
+  useHighMemory();
   log.info(
     "frames: " + freeFrameCount().toString() + " free of " + totalFrames().toString() +
     " (" + mib(freeFrameCount() * FRAME_SIZE) + " MiB free); kernel image " + mib(imageEnd() - imageStart()) + " MiB",
   );
   if (!protectKernelStack()) log.warn("no frame for the page table that unmaps the kernel stack's guard page");
-  if (ignoredBytes() > 0) log.warn("ignoring " + mib(ignoredBytes()) + " MiB above 4 GiB (not identity-mapped)");
 }
 
 function afterReady(cmdline: CommandLine): void {
@@ -194,7 +195,7 @@ export function onException(frame: u64): void {
 
 // Exported so the hosted harness can test the allocator through the same
 // functions the kernel uses.
-export { allocFrames, freeFrames, freeFrameCount } from "./mem/frames";
+export { allocFrames, allocLowFrames, freeFrames, freeFrameCount } from "./mem/frames";
 export { translate } from "./mem/paging";
 export { wallClockNanos } from "./time/rtc";
 export { chacha20Block } from "./random/chacha20";

@@ -11,7 +11,7 @@ import { kernelAnswer, kernelRefuse, refuseMalformed } from "../ipc/router";
 import { HARDWARE_INTERFACE } from "../ipc/interfaces.generated";
 import { KernelService } from "../ipc/kernel-service";
 import { subscribe, subscriptionFor, unsubscribeProcess } from "./irqs";
-import { allocFrames, FRAME_SIZE, freeFrames, MAX_PHYSICAL, overlapsRam } from "../mem/frames";
+import { allocLowFrames, FRAME_SIZE, freeFrames, LOW_END, overlapsRam } from "../mem/frames";
 import { Process } from "../ipc/process";
 
 const PORTS: u64 = 0x10000;
@@ -83,7 +83,7 @@ function portAccess(sender: Process, m: Message, port: u64, width: u32, write: b
 
 function claimMemory(sender: Process, m: Message, start: u64, length: u64): void {
   const end = start + length;
-  if (length == 0 || end < start || end > MAX_PHYSICAL) kernelRefuse(sender, m, "memory range outside the first 4 GiB");
+  if (length == 0 || end < start || end > LOW_END) kernelRefuse(sender, m, "memory range outside the first 4 GiB");
   else if (overlapsRam(start, end)) kernelRefuse(sender, m, "memory at 0x" + start.toString(16) + " is RAM; use allocateDma");
   else claim(sender, m, memoryClaims, start, end, "memory");
 }
@@ -103,7 +103,8 @@ function allocateDma(sender: Process, m: Message, length: u32): void {
     kernelRefuse(sender, m, problem);
     return;
   }
-  const physical = allocFrames(frames, 1);
+  // Below 4 GiB: many devices put only 32 address bits on the bus.
+  const physical = allocLowFrames(frames, 1);
   if (physical == 0) {
     creditKernelMemory(sender, frames * FRAME_SIZE);
     kernelRefuse(sender, m, "no " + frames.toString() + " contiguous free frames");

@@ -1,14 +1,26 @@
 // The physical frame allocator: one bit per 4 KiB frame, 1 = in use. The
 // bitmap itself lives in physical memory (placed in the first free region
-// big enough), so the allocator works before the kernel heap can grow and
-// is safe to call from inside memory.grow. It never hands out the kernel
-// image, the boot info, the boot modules, the bitmap or the first MiB.
+// below 4 GiB big enough), so the allocator works before the kernel heap
+// can grow and is safe to call from inside memory.grow. It never hands out
+// the kernel image, the boot info, the boot modules, the bitmap or the
+// first MiB.
+//
+// RAM comes in two zones. Frames below 4 GiB are what 32-bit DMA reaches
+// and what the boot code identity-maps; frames above are handed out only
+// after enableHighMemory (kernel/mem/high-memory.ts maps them first).
+// Ordinary allocations take high frames first and leave a reserve of low
+// ones; allocLowFrames takes only low frames (DMA buffers, the tables that
+// map high memory).
 import { peek64, poke64 } from "../arch/hw";
 import { MemoryRegion, MemoryType } from "../boot/multiboot2";
 
 export const FRAME_SIZE: u64 = 4096;
-// Only the first 4 GiB are identity-mapped by the boot code.
-export const MAX_PHYSICAL: u64 = 4 << 30;
+/** End of the boot code's identity map and of what a device with 32-bit DMA addresses. */
+export const LOW_END: u64 = 4 << 30;
+/** End of what the first PML4 entry can identity-map; the kernel's linear window lies above. */
+export const IDENTITY_END: u64 = 512 << 30;
+/** Low frames ordinary allocations leave for DMA once high memory is in use (16 MiB). */
+export const DMA_RESERVE_FRAMES: u64 = 4096;
 const LOW_MEMORY: u64 = 1 << 20;
 
 /** A physical range the allocator must never hand out. */
@@ -16,24 +28,65 @@ export class Reservation {
   constructor(public start: u64, public end: u64, public what: string) {}
 }
 
+/** Frames [start, end) of one zone: how many are free and where the next search starts. */
+class Zone {
+  start: u64 = 0;
+  end: u64 = 0;
+  free: u64 = 0;
+  usable: u64 = 0;
+  hint: u64 = 0;
+
+  reset(start: u64, end: u64): void {
+    this.start = start;
+    this.end = end;
+    this.free = 0;
+    this.usable = 0;
+    this.hint = start;
+  }
+}
+
 let bitmap: u64 = 0;
 let frameCount: u64 = 0;
-let freeCount: u64 = 0;
+// Frames below this are managed; it grows to frameCount when high memory is enabled.
+let managedEnd: u64 = 0;
+let lowReserve: u64 = 0;
 let reservations: Reservation[] = [];
-let usableFrames: u64 = 0;
-let nextHint: u64 = 0;
-let ignoredAbove: u64 = 0;
 let memoryMap: MemoryRegion[] = [];
+const low = new Zone();
+const high = new Zone();
 
 export function totalFrames(): u64 {
-  return usableFrames;
+  return low.usable + high.usable;
 }
 export function freeFrameCount(): u64 {
-  return freeCount;
+  return low.free + high.free;
 }
-/** Bytes of available RAM above the identity-mapped range, left unused. */
+/** Frames above 4 GiB in use by the allocator (0 until high memory is enabled). */
+export function highTotalFrames(): u64 {
+  return high.usable;
+}
+export function highFreeFrames(): u64 {
+  return high.free;
+}
+/** Free frames an ordinary allocation may take: all but the DMA reserve. */
+export function allocatableFrames(): u64 {
+  return high.free + (low.free > lowReserve ? low.free - lowReserve : 0);
+}
+
+/** End of available RAM above 4 GiB (capped at IDENTITY_END), or 0 when there is none. */
+export function highRamEnd(): u64 {
+  return frameCount * FRAME_SIZE > LOW_END ? frameCount * FRAME_SIZE : 0;
+}
+
+/** Bytes of available RAM the allocator does not manage: above IDENTITY_END, or above 4 GiB while high memory is off. */
 export function ignoredBytes(): u64 {
-  return ignoredAbove;
+  const limit = managedEnd * FRAME_SIZE;
+  let ignored: u64 = 0;
+  for (let i = 0; i < memoryMap.length; i++) {
+    const r = memoryMap[i];
+    if (r.type == MemoryType.Available && r.end > limit) ignored += r.end - max(r.base, limit);
+  }
+  return ignored;
 }
 
 function alignUp(value: u64): u64 {
@@ -44,48 +97,67 @@ function alignDown(value: u64): u64 {
 }
 
 /**
- * Builds the bitmap from the memory map. Returns "" on success or a message
- * saying why no allocator could be built.
+ * Builds the bitmap from the memory map, with the frames below 4 GiB free.
+ * Returns "" on success or a message saying why no allocator could be built.
  */
 export function initFrames(map: MemoryRegion[], reserved: Reservation[]): string {
   memoryMap = map;
   let top: u64 = 0;
-  ignoredAbove = 0;
   for (let i = 0; i < map.length; i++) {
     const r = map[i];
-    if (r.type != MemoryType.Available) continue;
-    if (r.end > MAX_PHYSICAL) ignoredAbove += r.end - max(r.base, MAX_PHYSICAL);
-    top = max(top, min(r.end, MAX_PHYSICAL));
+    if (r.type == MemoryType.Available) top = max(top, min(r.end, IDENTITY_END));
   }
-  if (top <= LOW_MEMORY) return "the memory map lists no usable memory above 1 MiB";
-  frameCount = top / FRAME_SIZE;
+  if (min(top, LOW_END) <= LOW_MEMORY) return "the memory map lists no usable memory above 1 MiB (and below 4 GiB, where the bitmap must go)";
+  frameCount = alignDown(top) / FRAME_SIZE;
   const bitmapBytes = alignUp(((frameCount + 63) / 64) * 8);
   bitmap = placeBitmap(map, reserved, bitmapBytes);
-  if (bitmap == 0) return "no free region can hold the frame bitmap (" + bitmapBytes.toString() + " bytes)";
+  if (bitmap == 0) return "no free region below 4 GiB can hold the frame bitmap (" + bitmapBytes.toString() + " bytes)";
 
   for (let w: u64 = 0; w < bitmapBytes; w += 8) poke64(bitmap + w, ~(<u64>0));
-  freeCount = 0;
-  for (let i = 0; i < map.length; i++) {
-    const r = map[i];
-    if (r.type == MemoryType.Available) releaseRange(alignUp(max(r.base, LOW_MEMORY)), alignDown(min(r.end, top)));
-  }
-  for (let i = 0; i < reserved.length; i++) claimRange(alignDown(reserved[i].start), alignUp(reserved[i].end));
-  claimRange(bitmap, bitmap + bitmapBytes);
   reservations = reserved.slice(0);
   reservations.push(new Reservation(bitmap, bitmap + bitmapBytes, "frame bitmap"));
-  usableFrames = freeCount;
-  nextHint = 0;
+  const lowEnd = min(frameCount, LOW_END / FRAME_SIZE);
+  low.reset(0, lowEnd);
+  high.reset(lowEnd, frameCount);
+  lowReserve = 0;
+  managedEnd = lowEnd;
+  releaseAvailable(0, LOW_END);
+  low.usable = low.free;
   return "";
 }
 
-// First 4 KiB-aligned spot in available RAM above 1 MiB that overlaps no
-// reservation.
+/**
+ * Frees the available RAM above 4 GiB; call once it is identity-mapped.
+ * From then on ordinary allocations keep DMA_RESERVE_FRAMES low frames.
+ */
+export function enableHighMemory(): void {
+  if (managedEnd == frameCount) return;
+  managedEnd = frameCount;
+  releaseAvailable(LOW_END, IDENTITY_END);
+  high.usable = high.free;
+  lowReserve = min(DMA_RESERVE_FRAMES, low.free);
+}
+
+// Frees the available RAM in [from, to) above 1 MiB, then claims the reservations again.
+function releaseAvailable(from: u64, to: u64): void {
+  for (let i = 0; i < memoryMap.length; i++) {
+    const r = memoryMap[i];
+    if (r.type != MemoryType.Available) continue;
+    const start = alignUp(max(max(r.base, LOW_MEMORY), from));
+    const end = alignDown(min(min(r.end, to), managedEnd * FRAME_SIZE));
+    if (start < end) releaseRange(start, end);
+  }
+  for (let i = 0; i < reservations.length; i++) claimRange(alignDown(reservations[i].start), alignUp(reservations[i].end));
+}
+
+// First 4 KiB-aligned spot in available RAM between 1 MiB and 4 GiB that
+// overlaps no reservation: the bitmap is written before high memory is mapped.
 function placeBitmap(map: MemoryRegion[], reserved: Reservation[], bytes: u64): u64 {
   for (let i = 0; i < map.length; i++) {
     const r = map[i];
     if (r.type != MemoryType.Available) continue;
     let candidate = alignUp(max(r.base, LOW_MEMORY));
-    const end = min(r.end, MAX_PHYSICAL);
+    const end = min(r.end, LOW_END);
     while (candidate + bytes <= end) {
       const clash = firstClash(reserved, candidate, candidate + bytes);
       if (clash < 0) return candidate;
@@ -102,6 +174,10 @@ function firstClash(reserved: Reservation[], start: u64, end: u64): i32 {
   return -1;
 }
 
+function zoneOf(frame: u64): Zone {
+  return frame < low.end ? low : high;
+}
+
 function isUsed(frame: u64): bool {
   return ((peek64(bitmap + (frame >> 6) * 8) >> (frame & 63)) & 1) != 0;
 }
@@ -113,21 +189,32 @@ function setUsed(frame: u64, used: bool): void {
   poke64(word, used ? value | bit : value & ~bit);
 }
 
+// Whole bitmap words at a time where it can: gigabytes of RAM are millions of frames.
 function releaseRange(start: u64, end: u64): void {
-  for (let f = start / FRAME_SIZE; f < end / FRAME_SIZE; f++) {
+  const last = end / FRAME_SIZE;
+  let f = start / FRAME_SIZE;
+  while (f < last) {
+    if ((f & 63) == 0 && f + 64 <= last) {
+      const word = bitmap + (f >> 6) * 8;
+      zoneOf(f).free += popcnt(peek64(word));
+      poke64(word, 0);
+      f += 64;
+      continue;
+    }
     if (isUsed(f)) {
       setUsed(f, false);
-      freeCount++;
+      zoneOf(f).free++;
     }
+    f++;
   }
 }
 
 function claimRange(start: u64, end: u64): void {
-  const last = min(end / FRAME_SIZE, frameCount);
+  const last = min(end / FRAME_SIZE, managedEnd);
   for (let f = start / FRAME_SIZE; f < last; f++) {
     if (!isUsed(f)) {
       setUsed(f, true);
-      freeCount--;
+      zoneOf(f).free--;
     }
   }
 }
@@ -139,16 +226,31 @@ export function allocFrame(): u64 {
 
 /**
  * `count` physically contiguous frames starting at a multiple of `align`
- * frames, or 0 when no such run is free.
+ * frames, or 0 when no such run is free. Frames above 4 GiB come first;
+ * low frames only while more than the DMA reserve stays free.
  */
 export function allocFrames(count: u64, align: u64): u64 {
-  if (count == 0 || align == 0 || count > freeCount) return 0;
-  const start = findRun(nextHint, frameCount, count, align);
-  const found = start != 0 ? start : findRun(0, nextHint, count, align);
+  if (count == 0 || align == 0) return 0;
+  const found = takeRun(high, count, align);
+  if (found != 0 || low.free < count + lowReserve) return found;
+  return takeRun(low, count, align);
+}
+
+/** Like allocFrames, but only below 4 GiB: for DMA buffers and for tables reached through the boot identity map. */
+export function allocLowFrames(count: u64, align: u64): u64 {
+  if (count == 0 || align == 0) return 0;
+  return takeRun(low, count, align);
+}
+
+// A run in `zone` from its hint on, then one starting before the hint.
+function takeRun(zone: Zone, count: u64, align: u64): u64 {
+  if (count > zone.free) return 0;
+  const after = findRun(zone.hint, zone.end, count, align);
+  const found = after != 0 ? after : findRun(zone.start, min(zone.hint + count - 1, zone.end), count, align);
   if (found == 0) return 0;
   for (let f = found; f < found + count; f++) setUsed(f, true);
-  freeCount -= count;
-  nextHint = found + count;
+  zone.free -= count;
+  zone.hint = found + count;
   return found * FRAME_SIZE;
 }
 
@@ -176,11 +278,13 @@ function findRun(from: u64, to: u64, count: u64, align: u64): u64 {
 export function freeFrames(address: u64, count: u64): bool {
   if (address & (FRAME_SIZE - 1) || count == 0) return false;
   const first = address / FRAME_SIZE;
-  if (first + count > frameCount || first * FRAME_SIZE < LOW_MEMORY) return false;
+  if (first + count > managedEnd || first * FRAME_SIZE < LOW_MEMORY) return false;
   if (firstClash(reservations, address, address + count * FRAME_SIZE) >= 0) return false;
   for (let f = first; f < first + count; f++) if (!isUsed(f)) return false;
-  for (let f = first; f < first + count; f++) setUsed(f, false);
-  freeCount += count;
+  for (let f = first; f < first + count; f++) {
+    setUsed(f, false);
+    zoneOf(f).free++;
+  }
   return true;
 }
 

@@ -4,7 +4,7 @@
 // free list: live objects, garbage the collector has not swept yet, the
 // static data and the shadow stack.
 import { Block, ROOT } from "rt/tlsf";
-import { freeFrameCount, FRAME_SIZE } from "./frames";
+import { allocatableFrames, FRAME_SIZE } from "./frames";
 
 /** Pages the kernel's linear memory may reach: the kernel target's "maximumMemory" in asconfig.json. */
 export const HEAP_MAX_PAGES: u64 = 16384;
@@ -50,12 +50,12 @@ export function heapUsedBytes(): u64 {
 
 /**
  * Bytes the heap may still map. The booted kernel backs new heap pages
- * with frames; the hosted one does not use frames for its heap at all, so
- * the heap's own limit bounds the growth as well.
+ * with frames (any but the DMA reserve); the hosted one does not use
+ * frames for its heap at all, so the heap's own limit bounds the growth as well.
  */
 function heapGrowableBytes(): u64 {
   const room = (HEAP_MAX_PAGES - <u64>memory.size()) << 16;
-  return min(freeFrameCount() * FRAME_SIZE, room);
+  return min(allocatableFrames() * FRAME_SIZE, room);
 }
 
 /** Bytes the kernel can still hand out: its free blocks and what it may still map. */

@@ -1,8 +1,9 @@
 // Four-level x86_64 page tables: mapping fresh frames behind the kernel's
-// linear memory as it grows. Table frames come from the frame allocator and
-// are reached through the identity map.
+// linear memory as it grows, and extending the identity map over RAM above
+// 4 GiB. Table frames come from the frame allocator and are reached through
+// the identity map.
 import { invalidatePage, peek64, physFill, poke64, readCr } from "../arch/hw";
-import { allocFrame, FRAME_SIZE, freeFrames } from "./frames";
+import { allocFrame, allocLowFrames, FRAME_SIZE, freeFrames } from "./frames";
 
 const PRESENT: u64 = 1;
 const WRITABLE: u64 = 2;
@@ -40,6 +41,35 @@ function entryFor(virt: u64): u64 {
     table = value & ADDRESS_MASK;
   }
   return table + ((virt >> 12) & 511) * 8;
+}
+
+// The table behind entry `index` of `table`, made from a zeroed frame below
+// 4 GiB if there is none (the boot identity map reaches it at once); 0
+// without a frame, or when a large page is in the way.
+function lowTable(table: u64, index: u64): u64 {
+  const entry = table + index * 8;
+  const value = peek64(entry);
+  if (value & PRESENT) return value & LARGE ? 0 : value & ADDRESS_MASK;
+  const frame = allocLowFrames(1, 1);
+  if (frame == 0) return 0;
+  physFill(frame, 0, FRAME_SIZE);
+  poke64(entry, frame | PRESENT | WRITABLE);
+  return frame;
+}
+
+/**
+ * Identity-maps [start, end) with 2 MiB pages; both are 2 MiB-aligned and
+ * below 512 GiB (the first PML4 entry's reach). False if a table frame
+ * could not be had; what was mapped stays mapped, unused.
+ */
+export function identityMapLarge(start: u64, end: u64): bool {
+  const pdpt = lowTable(tableRoot(), 0);
+  for (let page = start; page < end; page += LARGE_PAGE) {
+    const directory = pdpt == 0 ? 0 : lowTable(pdpt, page >> 30);
+    if (directory == 0) return false;
+    poke64(directory + ((page >> 21) & 511) * 8, page | PRESENT | WRITABLE | LARGE);
+  }
+  return true;
 }
 
 /** Maps one 4 KiB page; false if it was already mapped or tables ran out. */

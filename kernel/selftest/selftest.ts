@@ -3,7 +3,7 @@
 // TSC). Each test returns "" or what went wrong.
 import { linearBase, peek64, poke64, rdtsc } from "../arch/hw";
 import * as log from "../console/log";
-import { allocFrames, FRAME_SIZE, freeFrameCount, freeFrames } from "../mem/frames";
+import { allocFrames, allocLowFrames, FRAME_SIZE, freeFrameCount, freeFrames, highTotalFrames, LOW_END } from "../mem/frames";
 import { linearPagesBacked, translate } from "../mem/paging";
 import { tscTicksPerMs } from "../time/tsc";
 
@@ -48,6 +48,26 @@ function heapGrowth(): string {
   return translate(last) >= 0 ? "" : "end of the buffer is not mapped";
 }
 
+// DMA frames come from below 4 GiB. With RAM above 4 GiB, ordinary frames
+// come from there, hold what is written through the kernel's own identity
+// map, and back the heap pages mapped since boot.
+function highMemory(): string {
+  const dma = allocLowFrames(16, 1);
+  if (dma == 0 || dma + 16 * FRAME_SIZE > LOW_END) return "no DMA frames below 4 GiB (got 0x" + dma.toString(16) + ")";
+  freeFrames(dma, 16);
+  if (highTotalFrames() == 0) return "";
+  const frame = allocFrames(1, 1);
+  if (frame < LOW_END) return "ordinary frame 0x" + frame.toString(16) + " is below 4 GiB";
+  poke64(frame + FRAME_SIZE - 8, frame ^ 0xa5a5a5a5);
+  const kept = peek64(frame + FRAME_SIZE - 8) == (frame ^ 0xa5a5a5a5);
+  freeFrames(frame, 1);
+  if (!kept) return "frame 0x" + frame.toString(16) + " lost its contents";
+  const heapEnd = translate(linearBase() + (<u64>memory.size() << 16) - 1);
+  if (linearPagesBacked() > 0 && heapEnd < <i64>LOW_END) return "the heap's last page is at 0x" + heapEnd.toString(16);
+  log.info("selftest: RAM above 4 GiB holds frame 0x" + frame.toString(16) + " and the heap's last page 0x" + heapEnd.toString(16) + "; DMA frames at 0x" + dma.toString(16));
+  return "";
+}
+
 function tscRuns(): string {
   if (tscTicksPerMs() == 0) return "TSC not calibrated";
   const a = rdtsc();
@@ -55,12 +75,13 @@ function tscRuns(): string {
   return b > a ? "" : "TSC did not advance";
 }
 
-const NAMES: StaticArray<string> = ["frames round trip", "contiguous aligned frames", "heap growth maps frames", "TSC runs"];
+const NAMES: StaticArray<string> = ["frames round trip", "contiguous aligned frames", "heap growth maps frames", "RAM above 4 GiB and DMA below", "TSC runs"];
 
 function run(index: i32): string {
   if (index == 0) return framesRoundTrip();
   if (index == 1) return contiguousAligned();
   if (index == 2) return heapGrowth();
+  if (index == 3) return highMemory();
   return tscRuns();
 }
 

@@ -196,12 +196,14 @@ function mem(args: string[]): void {
   if (payload === null) return;
   const m = system.decodeMemoryAnswer(payload);
   if (m === null) return;
-  print(table([
+  const rows = [
     ["", "TOTAL", "USED", "FREE"],
     ["physical", bytes(m.physicalTotal), bytes(m.physicalTotal - m.physicalFree), bytes(m.physicalFree)],
-    ["kernel heap", bytes(m.heapMapped), bytes(m.heapUsed), bytes(m.heapMapped - m.heapUsed)],
-    ["message pool", bytes(m.poolLimit), bytes(m.poolHeld), bytes(m.poolLimit > m.poolHeld ? m.poolLimit - m.poolHeld : 0)],
-  ], [1, 2, 3]));
+  ];
+  if (m.highTotal > 0) rows.push(["above 4 GiB", bytes(m.highTotal), bytes(m.highTotal - m.highFree), bytes(m.highFree)]);
+  rows.push(["kernel heap", bytes(m.heapMapped), bytes(m.heapUsed), bytes(m.heapMapped - m.heapUsed)]);
+  rows.push(["message pool", bytes(m.poolLimit), bytes(m.poolHeld), bytes(m.poolLimit > m.poolHeld ? m.poolLimit - m.poolHeld : 0)]);
+  print(table(rows, [1, 2, 3]));
 }
 
 function uptime(args: string[]): void {

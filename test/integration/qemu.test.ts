@@ -35,7 +35,7 @@ function assertHealthyBoot(log: string, memoryMiB: number): void {
   const frames = /frames: (\d+) free of (\d+) \((\d+) MiB free\)/.exec(log);
   assert.ok(frames, "frame summary missing");
   assert.ok(Number(frames[3]) > available - 16, `only ${frames[3]} MiB of ${available} free after boot`);
-  assert.match(log, /selftest: 4 passed, 0 failed/);
+  assert.match(log, /selftest: 5 passed, 0 failed/);
   assert.doesNotMatch(log, /warn|error|PANIC/);
 }
 
@@ -73,6 +73,21 @@ describe("QEMU boot (integration)", function () {
     const r = await boot(machine(["test"], { memory: "1G" }), BIOS_TIMEOUT);
     assert.equal(r.status, STATUS_TEST_PASSED, r.serial);
     assertHealthyBoot(r.serial, 1024);
+  });
+
+  it("uses RAM above 4 GiB (6 GiB) and keeps DMA frames below it", async () => {
+    const r = await boot(machine(["test"], { memory: "6G" }), BIOS_TIMEOUT);
+    assert.equal(r.status, STATUS_TEST_PASSED, r.serial);
+    assertHealthyBoot(r.serial, 6144);
+    const high = /memory above 4 GiB: (\d+) MiB mapped and in use; 16 MiB below 4 GiB kept for DMA/.exec(r.serial);
+    assert.ok(high && Number(high[1]) >= 2048, `RAM above 4 GiB: ${high?.[1]} MiB`);
+    const used = /selftest: RAM above 4 GiB holds frame 0x([0-9a-f]+) and the heap's last page 0x([0-9a-f]+); DMA frames at 0x([0-9a-f]+)/.exec(r.serial);
+    assert.ok(used, "the high-memory self-test's line is missing");
+    const [frame, heapPage, dma] = used.slice(1).map((hex) => BigInt("0x" + hex));
+    const GiB4 = 1n << 32n;
+    assert.ok(frame >= GiB4 && heapPage >= GiB4, "frames and kernel heap pages come from above 4 GiB");
+    assert.ok(dma < GiB4, "DMA frames stay below 4 GiB");
+    console.log(`      6 GiB: ready ${readyMs(r.serial)} ms after entry, QEMU run ${r.seconds.toFixed(1)} s`);
   });
 
   it("boots the default image to the idle line", async () => {

@@ -56,7 +56,8 @@ describe("a shell session in QEMU (integration)", function () {
       { after: PROMPT, keys: [UP, ...keysFor("\n")] },
       command("poweroff"),
     ];
-    const machine = { ...DEFAULT_MACHINE, extra: ["-device", "e1000", "-trace", "qemu_system_shutdown_request"] };
+    // 6 GiB: `mem` shows RAM above 4 GiB and the kernel using it.
+    const machine = { ...DEFAULT_MACHINE, memory: "6G", extra: ["-device", "e1000", "-trace", "qemu_system_shutdown_request"] };
     const r = await boot(machine, TIMEOUT, undefined, session);
     // Kernel log lines land wherever they happen to; the session is what is left.
     serial = withoutLogLines(r.serial);
@@ -96,7 +97,12 @@ describe("a shell session in QEMU (integration)", function () {
   });
 
   it("mem, uptime, interfaces and grants answer", () => {
-    assert.match(outputOf(serial, "mem"), /physical\s+\d+ MiB\s+\d+ [KM]iB\s+\d+ MiB/);
+    const mem = outputOf(serial, "mem");
+    const physical = /physical\s+(\d+) MiB\s+\d+ [KM]iB\s+\d+ MiB/.exec(mem);
+    assert.ok(physical && Number(physical[1]) > 4096, `more than 4 GiB of RAM in:\n${mem}`);
+    const high = /above 4 GiB\s+(\d+) MiB\s+(\d+) (?:[KM]iB|B)\s+\d+ MiB/.exec(mem);
+    assert.ok(high && Number(high[1]) >= 2048, `the RAM above 4 GiB in:\n${mem}`);
+    assert.ok(Number(high[2]) > 0, "the kernel uses RAM above 4 GiB (its heap, for the modules)");
     assert.match(outputOf(serial, "uptime"), /up 0:00:\d\d\.\d{3}/);
     const interfaces = outputOf(serial, "interfaces");
     assert.match(interfaces, /console\s+\d+ console\s+[0-9a-f]{64}/);

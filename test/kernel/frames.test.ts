@@ -1,9 +1,18 @@
 import assert from "node:assert/strict";
 import { IMAGE_END, IMAGE_START, LINEAR_BASE, LINEAR_MAPPED, newMachine } from "../harness/machine.ts";
 import { MiB, MODULE_END, MODULE_START, smallPc } from "../harness/boots.ts";
+import { runPrograms } from "../harness/programs.ts";
+import { AVAILABLE, BootInfoBuilder, Region } from "../../tools/hosted/multiboot2.ts";
+import { interfaceHash, NOTIFICATION, program } from "../../tools/hosted/programs.ts";
+import { abi } from "../../tools/hosted/abi.ts";
 
 const FRAME = 4096n;
 const INFO_AT = 0x10000;
+const GiB4 = 0x1_0000_0000n;
+/** Low frames ordinary allocations leave for DMA once high memory is in use (DMA_RESERVE_FRAMES in kernel/mem/frames.ts). */
+const DMA_RESERVE = 4096n;
+/** 64 MiB of RAM right above 4 GiB, added to the small PC's map. */
+const HIGH_RAM: Region = { base: 0x1_0000_0000, length: 64 * MiB, type: AVAILABLE };
 
 async function bootedMachine() {
   const m = await newMachine();
@@ -109,5 +118,91 @@ describe("linear memory paging (hosted)", () => {
   it("translates through the 2 MiB pages that back the boot arena", async () => {
     const m = await bootedMachine();
     assert.equal(m.kernel.translate(LINEAR_BASE + 0x212345n), 0x1_0020_0000n + 0x12345n);
+  });
+});
+
+describe("RAM above 4 GiB (hosted)", () => {
+  async function bootWith(info: BootInfoBuilder) {
+    const m = await newMachine();
+    m.boot(info.build(), INFO_AT);
+    return m;
+  }
+
+  it("identity-maps it with 2 MiB pages, counts it and hands it out before low memory", async () => {
+    const m = await bootWith(smallPc().memoryMap([HIGH_RAM]));
+    const k = m.kernel;
+    assert.match(m.serial, /memory above 4 GiB: 64 MiB mapped and in use; 16 MiB below 4 GiB kept for DMA/);
+    assert.doesNotMatch(m.serial, /beyond the identity map|page tables that map RAM/);
+    assert.equal(k.translate(GiB4 + 0x123456n), GiB4 + 0x123456n, "high RAM is reached at its own address");
+    assert.equal(k.translate(GiB4 + 63n * BigInt(MiB) + 0xff8n), GiB4 + 63n * BigInt(MiB) + 0xff8n);
+    assert.equal(k.translate(GiB4 + 64n * BigInt(MiB)), -1n, "nothing is mapped past the end of RAM");
+    const free = k.freeFrameCount();
+    const taken: bigint[] = [];
+    for (let f = k.allocFrames(1n, 1n); f !== 0n; f = k.allocFrames(1n, 1n)) taken.push(f);
+    const firstLow = taken.findIndex((f) => f < GiB4);
+    assert.ok(firstLow > 0, "the first frames come from above 4 GiB");
+    assert.ok(taken.slice(firstLow).every((f) => f < GiB4), "low frames only once high memory is used up");
+    assert.ok(taken.slice(0, firstLow).every((f) => f >= GiB4 && f < GiB4 + 64n * BigInt(MiB)), "high frames lie in the high region");
+    assert.ok(firstLow > 16_000, `${firstLow} high frames handed out of 16384`);
+    assert.equal(k.freeFrameCount(), DMA_RESERVE, "ordinary allocations leave the DMA reserve");
+    const reserve: bigint[] = [];
+    for (let f = k.allocLowFrames(1n, 1n); f !== 0n; f = k.allocLowFrames(1n, 1n)) reserve.push(f);
+    assert.equal(BigInt(reserve.length), DMA_RESERVE, "the reserve is there for low allocations");
+    assert.ok(reserve.every((f) => f >= BigInt(MiB) && f < GiB4));
+    for (const f of [...taken, ...reserve]) assert.equal(k.freeFrames(f, 1n), 1);
+    assert.equal(k.freeFrameCount(), free);
+  });
+
+  it("splits a region that straddles 4 GiB and leaves frames past the end alone", async () => {
+    const straddling: Region = { base: 0x1_0000_0000 - 16 * MiB, length: 48 * MiB, type: AVAILABLE };
+    const m = await bootWith(smallPc().memoryMap([straddling]));
+    assert.match(m.serial, /memory above 4 GiB: 32 MiB mapped and in use/);
+    const k = m.kernel;
+    assert.equal(k.freeFrames(GiB4 + 32n * BigInt(MiB), 1n), 0, "beyond RAM");
+    const run = k.allocLowFrames(16n, 16n);
+    assert.ok(run !== 0n && run < GiB4 && run + 16n * FRAME <= GiB4, `low run at 0x${run.toString(16)}`);
+    const high = k.allocFrames(16n, 16n);
+    assert.ok(high >= GiB4 && high + 16n * FRAME <= GiB4 + 32n * BigInt(MiB), `high run at 0x${high.toString(16)}`);
+  });
+
+  it("keeps everything below 4 GiB, with no reserve, on a machine without high RAM", async () => {
+    const m = await bootWith(smallPc());
+    const k = m.kernel;
+    assert.doesNotMatch(m.serial, /above 4 GiB/);
+    const free = k.freeFrameCount();
+    let count = 0n;
+    for (let f = k.allocFrames(1n, 1n); f !== 0n; f = k.allocFrames(1n, 1n)) count++;
+    assert.equal(count, free, "ordinary allocations may take every frame");
+    assert.equal(k.allocLowFrames(1n, 1n), 0n);
+  });
+
+  it("says so when no RAM below 4 GiB can hold the bitmap", async () => {
+    const info = new BootInfoBuilder().memoryMap([{ base: 0, length: 0x9fc00, type: AVAILABLE }, HIGH_RAM]);
+    const m = await bootWith(info);
+    assert.match(m.serial, /KERNEL PANIC \*\*\* frame allocator: no free region below 4 GiB can hold the frame bitmap \(\d+ bytes\)/);
+  });
+
+  it("passes the self-tests, frames above 4 GiB holding what is written", async () => {
+    const m = await newMachine();
+    assert.equal(m.boot(smallPc("test").memoryMap([HIGH_RAM]).build(), INFO_AT), 0x10, m.serial);
+    assert.match(m.serial, /selftest RAM above 4 GiB and DMA below: ok/);
+    assert.match(m.serial, /selftest: RAM above 4 GiB holds frame 0x1[0-9a-f]{8} and .*; DMA frames at 0x[0-9a-f]{1,8}\r\n/);
+  });
+
+  it("gives DMA buffers below 4 GiB while RAM above is free", async () => {
+    const dma = program(interfaceHash("hardware"), `
+      (i32.store8 (i32.const 600) (i32.const 4)) (i32.store (i32.const 601) (i32.const 65536))
+      (call $expect (call $call (i32.const 64) (i32.const 600) (i32.const 5) (i32.const ${abi("SEND_NEEDS_ANSWER")})) (i32.const 0))
+      (call $expect (call $await) (i32.const 0))
+      (call $expect (i32.load (i32.const ${NOTIFICATION.at.answerData + 4})) (i32.const 0))
+      (call $expect (i32.ge_u (i32.load (i32.const ${NOTIFICATION.at.answerData})) (i32.const ${MiB})) (i32.const 1))
+      (call $log $str("DMA buffer below 4 GiB"))`);
+    const m = await newMachine();
+    const programs = [{ name: "dma", bytes: dma, grants: [interfaceHash("hardware"), interfaceHash("kernel-log")] }];
+    assert.equal(await runPrograms(m, programs, "", (b) => b.memoryMap([HIGH_RAM])), "halt");
+    assert.match(m.serial, /memory above 4 GiB: 64 MiB mapped/);
+    assert.match(m.serial, /dma: DMA buffer below 4 GiB/);
+    assert.doesNotMatch(m.serial, /trapped/);
+    assert.ok(m.kernel.allocFrames(1n, 1n) >= GiB4, "ordinary frames still come from above 4 GiB");
   });
 });

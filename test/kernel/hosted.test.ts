@@ -30,7 +30,7 @@ describe("hosted native kernel (out/hosted/atoll-hosted)", function () {
 
   it("runs the kernel self-tests and exits with their status, or 1 on a panic", () => {
     const pass = runHosted([], "test");
-    assert.match(pass.output, /selftest: 4 passed, 0 failed/);
+    assert.match(pass.output, /selftest: 5 passed, 0 failed/);
     assert.equal(pass.status, 0);
     const panic = runHosted([], "test fault=abort");
     assert.match(panic.output, /KERNEL PANIC \*\*\* abort: deliberate assertion failure/);

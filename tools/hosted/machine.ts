@@ -46,6 +46,7 @@ export interface KernelExports {
   onTrap(code: number, address: bigint): void;
   backLinearMemory(start: bigint, end: bigint): number;
   allocFrames(count: bigint, align: bigint): bigint;
+  allocLowFrames(count: bigint, align: bigint): bigint;
   freeFrames(address: bigint, count: bigint): number;
   freeFrameCount(): bigint;
   translate(virt: bigint): bigint;
