@@ -2,6 +2,7 @@
 // grants, its queue of notifications and its bookkeeping of messages in flight.
 import { KERNEL_QUOTA_BYTES, MAX_QUEUED, NOTIFY_ANSWER, WAIT_INTERFACE_MESSAGES } from "./abi";
 import { hashKey } from "./hashkey";
+import { PendingCall } from "./host-call";
 import { KernelHandler } from "./kernel-service";
 import { kernelHandlerFor } from "./router";
 import { Message, Notification } from "./message";
@@ -43,6 +44,8 @@ export class Process {
   /** process.wait messages to answer when this process ends. */
   waiters: Message[] = [];
   queue: Notification[] = [];
+  /** Set while a host function sleeps until an answer (kernel/ipc/host-call.ts). */
+  pendingCall: PendingCall | null = null;
   /** Set while blocked in wait(); `request` is reused by every wait call. */
   waiting: WaitRequest | null = null;
   request: WaitRequest = new WaitRequest([], 0, 0, 0);

@@ -1,4 +1,5 @@
-// The four system calls, imported by modules from "atoll":
+// The four system calls, imported by modules from "atoll" (WASI's, for
+// programs written against it, are kernel/wasi/'s):
 //   send(interface: i32, buffers: i32, count: i32, flags: i32, id_out: i32) -> i32
 //   answer(id: i64, buffers: i32, count: i32, flags: i32) -> i32
 //   wait(ids: i32, count: i32, flags: i32, out: i32, capacity: i32) -> i32
@@ -11,32 +12,16 @@ import {
 } from "../ipc/abi";
 import { HASH_BYTES } from "../ipc/hashkey";
 import { answer, cancel, send } from "../ipc/router";
-import { Thread } from "../wasm/execute";
-import { HOST_BLOCK, HOST_DONE, HostFunction } from "../wasm/host";
+import { inMemory, memoryBase, setResult, SystemCall, SystemCalls } from "../ipc/system-call";
+import { HOST_BLOCK } from "../wasm/host";
+import { Module } from "../wasm/module";
 import { Store } from "../wasm/store";
-import { Extern } from "../wasm/runtime";
-import { EXTERN_FUNC, FuncType, I32, I64 } from "../wasm/types";
+import { I32, I64 } from "../wasm/types";
+import { defineWasi, importsWasi } from "../wasi/preview1";
 import { Process } from "../ipc/process";
 import { completeWait } from "./table";
 
 const MAX_WAIT_IDS: u32 = 64;
-
-/** Whether [address, address + length) lies inside `p`'s memory. */
-function inMemory(p: Process, address: u32, length: u64): bool {
-  const memory = p.instance.memory;
-  return memory !== null && <u64>address + length <= memory.byteLength;
-}
-
-function memoryBase(p: Process): usize {
-  return p.instance.memory!.base;
-}
-
-/** Copies `bytes` into `p`'s memory at `address`; false if it does not fit there. */
-export function writeToModule(p: Process, address: u32, bytes: Uint8Array): bool {
-  if (!inMemory(p, address, bytes.length)) return false;
-  memory.copy(memoryBase(p) + address, bytes.dataStart, bytes.length);
-  return true;
-}
 
 // Gathers the (pointer u32, length u32) buffers at `list` into one payload
 // placed after `header` bytes of room for the notification header; null with
@@ -72,22 +57,6 @@ function gather(p: Process, list: u32, count: u32, header: u32): Uint8Array | nu
     at += length;
   }
   return payload;
-}
-
-function setResult(args: usize, value: i64): i32 {
-  store<i64>(args, value);
-  return HOST_DONE;
-}
-
-/** A system call bound to the process that imports it. */
-abstract class SystemCall extends HostFunction {
-  process: Process | null = null;
-
-  invoke(thread: Thread, args: usize): i32 {
-    return this.call(this.process!, args);
-  }
-
-  abstract call(p: Process, args: usize): i32;
 }
 
 class SendCall extends SystemCall {
@@ -147,27 +116,13 @@ class CancelCall extends SystemCall {
   }
 }
 
-/** The system calls of one process-to-be; bind() them once the process exists. */
-export class SystemCalls {
-  calls: SystemCall[] = [new SendCall(), new AnswerCall(), new WaitCall(), new CancelCall()];
-
-  bind(p: Process): void {
-    for (let i = 0; i < this.calls.length; i++) this.calls[i].process = p;
-  }
-}
-
-function define(store: Store, name: string, params: u8[], call: SystemCall): void {
-  const type = new FuncType(params, [I32]);
-  const extern = new Extern(EXTERN_FUNC);
-  extern.func = store.hostFunction(type, call, "atoll." + name);
-  store.define("atoll", name, extern);
-}
-
-export function defineSystemCalls(store: Store): SystemCalls {
-  const calls = new SystemCalls();
-  define(store, "send", [I32, I32, I32, I32, I32], calls.calls[0]);
-  define(store, "answer", [I64, I32, I32, I32], calls.calls[1]);
-  define(store, "wait", [I32, I32, I32, I32, I32], calls.calls[2]);
-  define(store, "cancel", [I64], calls.calls[3]);
+/** Atoll's system calls, and WASI's when `module` imports them, for a process of `module` in `store`. */
+export function defineSystemCalls(store: Store, module: Module): SystemCalls {
+  const calls = new SystemCalls(store);
+  calls.define("atoll", "send", [I32, I32, I32, I32, I32], [I32], new SendCall());
+  calls.define("atoll", "answer", [I64, I32, I32, I32], [I32], new AnswerCall());
+  calls.define("atoll", "wait", [I32, I32, I32, I32, I32], [I32], new WaitCall());
+  calls.define("atoll", "cancel", [I64], [I32], new CancelCall());
+  if (importsWasi(module)) defineWasi(calls);
   return calls;
 }

@@ -4,6 +4,7 @@
 import { E_BUFFER_TOO_SMALL, KERNEL_OBJECT_BYTES, MAX_PROCESSES, NOTIFY_MESSAGE } from "../ipc/abi";
 import { charge, discharge, dropBytes, Notification } from "../ipc/message";
 import { poolUnclaimedBytes } from "../ipc/account";
+import { answersPendingCall, completePendingCall } from "../ipc/host-call";
 import { endServices } from "../ipc/kernel-service";
 import { releaseProcess } from "../ipc/router";
 import { decodeModule } from "../wasm/decode";
@@ -18,7 +19,8 @@ import { forgetProcess, makeRunnable } from "../sched/scheduler";
 import { heapAvailableBytes, heapLargestAllocation } from "../mem/heap";
 import { Process, ProcessState, WaitRequest } from "../ipc/process";
 import { recordEnd } from "./exits";
-import { defineSystemCalls, writeToModule } from "./syscalls";
+import { writeToModule } from "../ipc/system-call";
+import { defineSystemCalls } from "./syscalls";
 
 const processes = new Map<u64, Process>();
 let nextPid: u64 = 1;
@@ -127,7 +129,7 @@ export function spawn(name: string, cid: string, bytes: usize, length: u32, gran
   }
   const store = new Store(limits);
   const pid = nextPid;
-  const calls = defineSystemCalls(store);
+  const calls = defineSystemCalls(store, decoded.module!);
   // The module's start function runs on the process's own thread, under
   // the scheduler's fuel, not inside instantiation where nothing could
   // preempt an endless loop.
@@ -169,6 +171,11 @@ export function spawn(name: string, cid: string, bytes: usize, length: u32, gran
  */
 export function deliver(p: Process, n: Notification): void {
   if (!p.alive) return;
+  if (answersPendingCall(p, n)) {
+    store<i64>(p.thread.blockedResults, completePendingCall(p, n));
+    makeRunnable(p);
+    return;
+  }
   charge(n, p);
   p.queue.push(n);
   const request = p.waiting;

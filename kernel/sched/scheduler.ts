@@ -139,7 +139,7 @@ function runTurn(p: Process): void {
   // process.exit blocked the thread so that it ends here, off its own stack.
   else if (p.exiting) endProcess(p, p.exitStatus, "");
   else if (status == THREAD_BLOCKED) {
-    if (p.state == ProcessState.Runnable && p.waiting !== null) p.state = ProcessState.Blocked;
+    if (p.state == ProcessState.Runnable && (p.waiting !== null || p.pendingCall !== null)) p.state = ProcessState.Blocked;
   } else if (status == THREAD_DONE) finished(p);
   else endProcess(p, -1, "trapped: " + p.thread.trapMessage);
 }

@@ -1,0 +1,409 @@
+// WASI preview 1 (wasi_snapshot_preview1) for programs written against it.
+// Each function is a row of FUNCTIONS: its name, its parameter types and
+// what it does, a thin translation to Atoll's interfaces sent as the
+// program itself, so its grants decide what it may do (docs/wasi.md):
+// standard output and error go to `console` (or `log`), standard input comes
+// from `console.readLine`, clocks from `time` and `system-time`, random
+// bytes from `random`. A function that cannot apply answers an errno
+// (ENOSYS, EBADF, ...), never a trap. There are no preopened directories
+// yet: every path function answers EBADF.
+import * as consoleCodec from "../../interfaces/as/generated/console";
+import * as logCodec from "../../interfaces/as/generated/log";
+import * as randomCodec from "../../interfaces/as/generated/random";
+import * as systemTimeCodec from "../../interfaces/as/generated/system-time";
+import * as timeCodec from "../../interfaces/as/generated/time";
+import { E_PERMISSION, MESSAGE_HEADER, MAX_MESSAGE_BYTES } from "../ipc/abi";
+import { answerPayload, askError, askKernel, callInterface, isErrorAnswer, PendingCall } from "../ipc/host-call";
+import { CONSOLE_INTERFACE, LOG_INTERFACE, RANDOM_INTERFACE, SYSTEM_TIME_INTERFACE, TIME_INTERFACE } from "../ipc/interfaces.generated";
+import { framed } from "../ipc/message";
+import { Process } from "../ipc/process";
+import { send } from "../ipc/router";
+import { inMemory, memoryBase, setResult, SystemCall, SystemCalls } from "../ipc/system-call";
+import { hashOfKey } from "../ipc/hashkey";
+import { HOST_BLOCK } from "../wasm/host";
+import { Module } from "../wasm/module";
+import { I32, I64 } from "../wasm/types";
+import { EBADF, EFAULT, EINVAL, EIO, ENOSYS, ENOTCAPABLE, ESPIPE, ESUCCESS } from "./errno";
+
+const WASI = "wasi_snapshot_preview1";
+const STDIN: u32 = 0;
+const STDERR: u32 = 2;
+const CLOCK_REALTIME: u32 = 0;
+const CLOCK_THREAD_CPUTIME: u32 = 3;
+const FILETYPE_CHARACTER_DEVICE: u8 = 2;
+/** fd_read, fd_write and poll_fd_readwrite: what the standard streams allow. */
+const STREAM_RIGHTS: u64 = (1 << 1) | (1 << 6) | (1 << 27);
+const RANDOM_CHUNK: u32 = 4096;
+/** Text per console or log message: what a message holds, with room for its fields. */
+const TEXT_CHUNK: u32 = MAX_MESSAGE_BYTES - MESSAGE_HEADER - 64;
+
+/** What the WASI functions of one process share. */
+class WasiState {
+  /** Bytes of the last console line not yet read by fd_read. */
+  stdin: Uint8Array = new Uint8Array(0);
+}
+
+type Handler = (state: WasiState, p: Process, args: usize) => i32;
+
+class WasiCall extends SystemCall {
+  constructor(public state: WasiState, public handler: Handler) {
+    super();
+  }
+
+  call(p: Process, args: usize): i32 {
+    return this.handler(this.state, p, args);
+  }
+}
+
+/** Parameter `index` of a host call (8-byte slots). */
+function arg32(args: usize, index: i32): u32 {
+  return load<u32>(args + (<usize>index << 3));
+}
+
+function arg64(args: usize, index: i32): u64 {
+  return load<u64>(args + (<usize>index << 3));
+}
+
+function errno(args: usize, value: i32): i32 {
+  return setResult(args, value);
+}
+
+// The program's arguments: its name, then what it was started with.
+function argumentsOf(p: Process): string[] {
+  const all = [p.name];
+  for (let i = 0; i < p.arguments.length; i++) all.push(p.arguments[i]);
+  return all;
+}
+
+// Writes `strings` NUL-terminated from `buffer` with a pointer to each at `pointers`.
+function writeStrings(p: Process, args: usize, strings: string[]): i32 {
+  const pointers = arg32(args, 0);
+  let at = arg32(args, 1);
+  if (!inMemory(p, pointers, <u64>strings.length * 4)) return errno(args, EFAULT);
+  for (let i = 0; i < strings.length; i++) {
+    const bytes = String.UTF8.encode(strings[i], true);
+    if (!inMemory(p, at, bytes.byteLength)) return errno(args, EFAULT);
+    store<u32>(memoryBase(p) + pointers + i * 4, at);
+    memory.copy(memoryBase(p) + at, changetype<usize>(bytes), bytes.byteLength);
+    at += bytes.byteLength;
+  }
+  return errno(args, ESUCCESS);
+}
+
+// Writes how many `strings` there are and their bytes with NULs.
+function writeSizes(p: Process, args: usize, strings: string[]): i32 {
+  const count = arg32(args, 0);
+  const size = arg32(args, 1);
+  if (!inMemory(p, count, 4) || !inMemory(p, size, 4)) return errno(args, EFAULT);
+  let bytes: u32 = 0;
+  for (let i = 0; i < strings.length; i++) bytes += <u32>String.UTF8.byteLength(strings[i], true);
+  store<u32>(memoryBase(p) + count, strings.length);
+  store<u32>(memoryBase(p) + size, bytes);
+  return errno(args, ESUCCESS);
+}
+
+function argsGet(state: WasiState, p: Process, args: usize): i32 {
+  return writeStrings(p, args, argumentsOf(p));
+}
+
+function argsSizesGet(state: WasiState, p: Process, args: usize): i32 {
+  return writeSizes(p, args, argumentsOf(p));
+}
+
+function environGet(state: WasiState, p: Process, args: usize): i32 {
+  return writeStrings(p, args, []);
+}
+
+function environSizesGet(state: WasiState, p: Process, args: usize): i32 {
+  return writeSizes(p, args, []);
+}
+
+// The errno for a failed send or error answer: a missing grant is ENOTCAPABLE.
+function sendErrno(error: i64): i32 {
+  return error == E_PERMISSION ? ENOTCAPABLE : EIO;
+}
+
+function clockResGet(state: WasiState, p: Process, args: usize): i32 {
+  const out = arg32(args, 1);
+  if (arg32(args, 0) > CLOCK_THREAD_CPUTIME) return errno(args, EINVAL);
+  if (!inMemory(p, out, 8)) return errno(args, EFAULT);
+  store<u64>(memoryBase(p) + out, 1);
+  return errno(args, ESUCCESS);
+}
+
+// Realtime from system-time; the monotonic and CPU-time clocks from time's nanoseconds since boot.
+function clockTimeGet(state: WasiState, p: Process, args: usize): i32 {
+  const id = arg32(args, 0);
+  const out = arg32(args, 2);
+  if (id > CLOCK_THREAD_CPUTIME) return errno(args, EINVAL);
+  if (!inMemory(p, out, 8)) return errno(args, EFAULT);
+  const realtime = id == CLOCK_REALTIME;
+  const answer = realtime ? askKernel(p, SYSTEM_TIME_INTERFACE, systemTimeCodec.encodeNow()) : askKernel(p, TIME_INTERFACE, timeCodec.encodeNow());
+  if (answer === null) return errno(args, sendErrno(askError));
+  if (isErrorAnswer(answer)) return errno(args, EIO);
+  const payload = answerPayload(answer);
+  let nanos: u64 = 0;
+  if (realtime) {
+    const now = systemTimeCodec.decodeNowAnswer(payload);
+    if (now === null) return errno(args, EIO);
+    nanos = <u64>now.unixNanos;
+  } else {
+    const now = timeCodec.decodeNowAnswer(payload);
+    if (now === null) return errno(args, EIO);
+    nanos = now.nanos;
+  }
+  store<u64>(memoryBase(p) + out, nanos);
+  return errno(args, ESUCCESS);
+}
+
+function randomGet(state: WasiState, p: Process, args: usize): i32 {
+  const buffer = arg32(args, 0);
+  const length = arg32(args, 1);
+  if (!inMemory(p, buffer, length)) return errno(args, EFAULT);
+  for (let done: u32 = 0; done < length; done += RANDOM_CHUNK) {
+    const answer = askKernel(p, RANDOM_INTERFACE, randomCodec.encodeFill(min(RANDOM_CHUNK, length - done)));
+    if (answer === null) return errno(args, sendErrno(askError));
+    if (isErrorAnswer(answer)) return errno(args, EIO);
+    const fill = randomCodec.decodeFillAnswer(answerPayload(answer));
+    if (fill === null) return errno(args, EIO);
+    memory.copy(memoryBase(p) + buffer + done, fill.bytes.dataStart, fill.bytes.length);
+  }
+  return errno(args, ESUCCESS);
+}
+
+function procExit(state: WasiState, p: Process, args: usize): i32 {
+  p.exitStatus = <i32>arg32(args, 0);
+  p.exiting = true;
+  return HOST_BLOCK;
+}
+
+// Gives up the rest of the turn: the thread stops at its next branch or call.
+function schedYield(state: WasiState, p: Process, args: usize): i32 {
+  p.thread.fuel = 0;
+  return errno(args, ESUCCESS);
+}
+
+/** The bytes of the iovecs at `list` (`count` of them), at most `limit`; null when one lies outside memory. */
+function gatherIovecs(p: Process, list: u32, count: u32, limit: u32): Uint8Array | null {
+  if (!inMemory(p, list, <u64>count * 8)) return null;
+  const base = memoryBase(p);
+  let total: u64 = 0;
+  for (let i: u32 = 0; i < count; i++) {
+    const length = load<u32>(base + list + i * 8 + 4);
+    if (!inMemory(p, load<u32>(base + list + i * 8), length)) return null;
+    total += length;
+  }
+  const bytes = new Uint8Array(<i32>min(total, <u64>limit));
+  let at: u32 = 0;
+  for (let i: u32 = 0; i < count && at < <u32>bytes.length; i++) {
+    const take = min(load<u32>(base + list + i * 8 + 4), <u32>bytes.length - at);
+    memory.copy(bytes.dataStart + at, base + load<u32>(base + list + i * 8), take);
+    at += take;
+  }
+  return bytes;
+}
+
+// The longest prefix of `bytes` that does not end inside a UTF-8 sequence.
+function wholeCharacters(bytes: Uint8Array): Uint8Array {
+  if (<u32>bytes.length < TEXT_CHUNK) return bytes;
+  let end = bytes.length;
+  while (end > 0 && (bytes[end] & 0xc0) == 0x80) end--;
+  return bytes.subarray(0, end);
+}
+
+/** The console's answer to a write: how much was written. */
+class Written extends PendingCall {
+  constructor(public out: u32, public count: u32) {
+    super();
+  }
+
+  complete(p: Process, isError: bool, payload: Uint8Array): i64 {
+    if (isError) return EIO;
+    store<u32>(memoryBase(p) + this.out, this.count);
+    return ESUCCESS;
+  }
+}
+
+function failedErrno(error: i64): i64 {
+  return sendErrno(error);
+}
+
+// Standard output and error: to the console when granted, else one line
+// at a time to the log (without waiting), else nowhere (EBADF).
+function fdWrite(state: WasiState, p: Process, args: usize): i32 {
+  const fd = arg32(args, 0);
+  const out = arg32(args, 3);
+  if (fd == STDIN || fd > STDERR) return errno(args, EBADF);
+  if (!inMemory(p, out, 4)) return errno(args, EFAULT);
+  const gathered = gatherIovecs(p, arg32(args, 1), arg32(args, 2), TEXT_CHUNK);
+  if (gathered === null) return errno(args, EFAULT);
+  const bytes = wholeCharacters(gathered);
+  const text = String.UTF8.decodeUnsafe(bytes.dataStart, bytes.length);
+  if (p.grants.has(CONSOLE_INTERFACE)) {
+    return callInterface(p, args, CONSOLE_INTERFACE, consoleCodec.encodeWrite(text), new Written(out, bytes.length), failedErrno);
+  }
+  if (!p.grants.has(LOG_INTERFACE)) return errno(args, EBADF);
+  const hash = hashOfKey(LOG_INTERFACE);
+  const sent = send(p, LOG_INTERFACE, changetype<usize>(hash), framed(MESSAGE_HEADER, logCodec.encodeWrite(fd == STDERR ? 3 : 1, text)), 0);
+  if (sent < 0) return errno(args, sendErrno(sent));
+  store<u32>(memoryBase(p) + out, bytes.length);
+  return errno(args, ESUCCESS);
+}
+
+// Copies what it can of `state.stdin` into the iovecs at `list`; the byte count.
+function scatterStdin(p: Process, state: WasiState, list: u32, count: u32): u32 {
+  const base = memoryBase(p);
+  let at: u32 = 0;
+  for (let i: u32 = 0; i < count && at < <u32>state.stdin.length; i++) {
+    const take = min(load<u32>(base + list + i * 8 + 4), <u32>state.stdin.length - at);
+    memory.copy(base + load<u32>(base + list + i * 8), state.stdin.dataStart + at, take);
+    at += take;
+  }
+  state.stdin = state.stdin.subarray(at);
+  return at;
+}
+
+/** The console's answer to readLine: the line and a newline, read into the iovecs. */
+class LineRead extends PendingCall {
+  constructor(public state: WasiState, public list: u32, public count: u32, public out: u32) {
+    super();
+  }
+
+  complete(p: Process, isError: bool, payload: Uint8Array): i64 {
+    if (isError) return EIO;
+    const answer = consoleCodec.decodeReadLineAnswer(payload);
+    if (answer === null) return EIO;
+    this.state.stdin = Uint8Array.wrap(String.UTF8.encode(answer.line + "\n"));
+    store<u32>(memoryBase(p) + this.out, scatterStdin(p, this.state, this.list, this.count));
+    return ESUCCESS;
+  }
+}
+
+// Standard input: a line from the console, handed out as the program reads.
+function fdRead(state: WasiState, p: Process, args: usize): i32 {
+  const list = arg32(args, 1);
+  const count = arg32(args, 2);
+  const out = arg32(args, 3);
+  if (arg32(args, 0) != STDIN || !p.grants.has(CONSOLE_INTERFACE)) return errno(args, EBADF);
+  if (gatherIovecs(p, list, count, 0) === null || !inMemory(p, out, 4)) return errno(args, EFAULT);
+  if (state.stdin.length > 0) {
+    store<u32>(memoryBase(p) + out, scatterStdin(p, state, list, count));
+    return errno(args, ESUCCESS);
+  }
+  return callInterface(p, args, CONSOLE_INTERFACE, consoleCodec.encodeReadLine(""), new LineRead(state, list, count, out), failedErrno);
+}
+
+function fdFdstatGet(state: WasiState, p: Process, args: usize): i32 {
+  const out = arg32(args, 1);
+  if (arg32(args, 0) > STDERR) return errno(args, EBADF);
+  if (!inMemory(p, out, 24)) return errno(args, EFAULT);
+  const at = memoryBase(p) + out;
+  memory.fill(at, 0, 24);
+  store<u8>(at, FILETYPE_CHARACTER_DEVICE);
+  store<u64>(at + 8, STREAM_RIGHTS);
+  return errno(args, ESUCCESS);
+}
+
+function fdFilestatGet(state: WasiState, p: Process, args: usize): i32 {
+  const out = arg32(args, 1);
+  if (arg32(args, 0) > STDERR) return errno(args, EBADF);
+  if (!inMemory(p, out, 64)) return errno(args, EFAULT);
+  memory.fill(memoryBase(p) + out, 0, 64);
+  store<u8>(memoryBase(p) + out + 16, FILETYPE_CHARACTER_DEVICE);
+  return errno(args, ESUCCESS);
+}
+
+// Closing a standard stream is allowed and changes nothing; no other descriptor exists.
+function fdClose(state: WasiState, p: Process, args: usize): i32 {
+  return errno(args, arg32(args, 0) > STDERR ? EBADF : ESUCCESS);
+}
+
+// Streams cannot seek: ESPIPE for them, EBADF for anything else.
+function notSeekable(state: WasiState, p: Process, args: usize): i32 {
+  return errno(args, arg32(args, 0) > STDERR ? EBADF : ESPIPE);
+}
+
+// What needs a file or directory: no descriptor but the streams exists yet.
+function noSuchDescriptor(state: WasiState, p: Process, args: usize): i32 {
+  return errno(args, EBADF);
+}
+
+function notImplemented(state: WasiState, p: Process, args: usize): i32 {
+  return errno(args, ENOSYS);
+}
+
+class Row {
+  constructor(public name: string, public params: string, public handler: Handler) {}
+}
+
+/** Every function of wasi_snapshot_preview1; params: i for i32, I for i64; each returns an errno (i32) but proc_exit. */
+const FUNCTIONS: Row[] = [
+  new Row("args_get", "ii", argsGet),
+  new Row("args_sizes_get", "ii", argsSizesGet),
+  new Row("environ_get", "ii", environGet),
+  new Row("environ_sizes_get", "ii", environSizesGet),
+  new Row("clock_res_get", "ii", clockResGet),
+  new Row("clock_time_get", "iIi", clockTimeGet),
+  new Row("fd_advise", "iIIi", notSeekable),
+  new Row("fd_allocate", "iII", notSeekable),
+  new Row("fd_close", "i", fdClose),
+  new Row("fd_datasync", "i", notSeekable),
+  new Row("fd_fdstat_get", "ii", fdFdstatGet),
+  new Row("fd_fdstat_set_flags", "ii", notImplemented),
+  new Row("fd_fdstat_set_rights", "iII", notImplemented),
+  new Row("fd_filestat_get", "ii", fdFilestatGet),
+  new Row("fd_filestat_set_size", "iI", notSeekable),
+  new Row("fd_filestat_set_times", "iIIi", notImplemented),
+  new Row("fd_pread", "iiiIi", notSeekable),
+  new Row("fd_prestat_get", "ii", noSuchDescriptor),
+  new Row("fd_prestat_dir_name", "iii", noSuchDescriptor),
+  new Row("fd_pwrite", "iiiIi", notSeekable),
+  new Row("fd_read", "iiii", fdRead),
+  new Row("fd_readdir", "iiiIi", noSuchDescriptor),
+  new Row("fd_renumber", "ii", notImplemented),
+  new Row("fd_seek", "iIii", notSeekable),
+  new Row("fd_sync", "i", notSeekable),
+  new Row("fd_tell", "ii", notSeekable),
+  new Row("fd_write", "iiii", fdWrite),
+  new Row("path_create_directory", "iii", noSuchDescriptor),
+  new Row("path_filestat_get", "iiiii", noSuchDescriptor),
+  new Row("path_filestat_set_times", "iiiiIIi", noSuchDescriptor),
+  new Row("path_link", "iiiiiii", noSuchDescriptor),
+  new Row("path_open", "iiiiiIIii", noSuchDescriptor),
+  new Row("path_readlink", "iiiiii", noSuchDescriptor),
+  new Row("path_remove_directory", "iii", noSuchDescriptor),
+  new Row("path_rename", "iiiiii", noSuchDescriptor),
+  new Row("path_symlink", "iiiii", noSuchDescriptor),
+  new Row("path_unlink_file", "iii", noSuchDescriptor),
+  new Row("poll_oneoff", "iiii", notImplemented),
+  new Row("proc_exit", "i", procExit),
+  new Row("proc_raise", "i", notImplemented),
+  new Row("sched_yield", "", schedYield),
+  new Row("random_get", "ii", randomGet),
+  new Row("sock_accept", "iii", notImplemented),
+  new Row("sock_recv", "iiiiii", notImplemented),
+  new Row("sock_send", "iiiii", notImplemented),
+  new Row("sock_shutdown", "ii", notImplemented),
+];
+
+function types(params: string): u8[] {
+  const result = new Array<u8>(params.length);
+  for (let i = 0; i < params.length; i++) result[i] = params.charCodeAt(i) == 0x49 ? I64 : I32;
+  return result;
+}
+
+/** Whether `module` imports anything from wasi_snapshot_preview1. */
+export function importsWasi(module: Module): bool {
+  for (let i = 0; i < module.imports.length; i++) if (module.imports[i].module == WASI) return true;
+  return false;
+}
+
+/** Defines every WASI function for one process-to-be. */
+export function defineWasi(calls: SystemCalls): void {
+  const state = new WasiState();
+  for (let i = 0; i < FUNCTIONS.length; i++) {
+    const row = FUNCTIONS[i];
+    const results: u8[] = row.name == "proc_exit" ? [] : [I32];
+    calls.define(WASI, row.name, types(row.params), results, new WasiCall(state, row.handler));
+  }
+}
