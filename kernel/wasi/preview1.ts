@@ -4,7 +4,8 @@
 // program itself, so its grants decide what it may do (docs/wasi.md):
 // standard output and error go to `console` (or `log`), standard input comes
 // from `console.readLine`, clocks from `time` and `system-time`, random
-// bytes from `random`. A function that cannot apply answers an errno
+// bytes from `random`, sleeps in poll_oneoff from `time.sleepUntil`. A
+// function that cannot apply answers an errno
 // (ENOSYS, EBADF, ...), never a trap. There are no preopened directories
 // yet: every path function answers EBADF.
 import * as consoleCodec from "../../interfaces/as/generated/console";
@@ -23,7 +24,7 @@ import { hashOfKey } from "../ipc/hashkey";
 import { HOST_BLOCK } from "../wasm/host";
 import { Module } from "../wasm/module";
 import { I32, I64 } from "../wasm/types";
-import { EBADF, EFAULT, EINVAL, EIO, ENOSYS, ENOTCAPABLE, ESPIPE, ESUCCESS } from "./errno";
+import { EBADF, EFAULT, EINVAL, EIO, ENOSYS, ENOTCAPABLE, ENOTSUP, ESPIPE, ESUCCESS } from "./errno";
 
 const WASI = "wasi_snapshot_preview1";
 const STDIN: u32 = 0;
@@ -332,6 +333,109 @@ function notImplemented(state: WasiState, p: Process, args: usize): i32 {
   return errno(args, ENOSYS);
 }
 
+const SUBSCRIPTION_BYTES: u32 = 48;
+const EVENT_BYTES: u32 = 32;
+const EVENT_CLOCK: u8 = 0;
+const EVENT_FD_READ: u8 = 1;
+const SUBSCRIPTION_ABSTIME: u16 = 1;
+
+// Writes event `index` at `out`: for subscription `sub`'s userdata, of `type`, with `error` and `nbytes`.
+function writeEvent(p: Process, out: u32, index: u32, sub: usize, type: u8, error: u16, nbytes: u64): void {
+  const at = memoryBase(p) + out + index * EVENT_BYTES;
+  memory.fill(at, 0, EVENT_BYTES);
+  store<u64>(at, load<u64>(sub));
+  store<u16>(at + 8, error);
+  store<u8>(at + 10, type);
+  store<u64>(at + 16, nbytes);
+}
+
+/** The answer to time.sleepUntil for poll_oneoff: the clock subscriptions due by then become events. */
+class ClocksDue extends PendingCall {
+  constructor(public subscriptions: u32, public count: u32, public deadlines: u64[], public out: u32, public eventsOut: u32) {
+    super();
+  }
+
+  complete(p: Process, isError: bool, payload: Uint8Array): i64 {
+    if (isError) return EIO;
+    let due = this.deadlines[0];
+    for (let i = 1; i < this.deadlines.length; i++) due = min(due, this.deadlines[i]);
+    let events: u32 = 0;
+    for (let i: u32 = 0; i < this.count; i++) {
+      const sub = memoryBase(p) + this.subscriptions + i * SUBSCRIPTION_BYTES;
+      if (load<u8>(sub + 8) == EVENT_CLOCK && this.deadlines[events] <= due) writeEvent(p, this.out, events++, sub, EVENT_CLOCK, 0, 0);
+    }
+    store<u32>(memoryBase(p) + this.eventsOut, events);
+    return ESUCCESS;
+  }
+}
+
+// Nanoseconds since boot from the time interface; U64.MAX_VALUE when it cannot be asked (askError says why).
+function monotonicNow(p: Process): u64 {
+  const answer = askKernel(p, TIME_INTERFACE, timeCodec.encodeNow());
+  if (answer === null || isErrorAnswer(answer)) return U64.MAX_VALUE;
+  const now = timeCodec.decodeNowAnswer(answerPayload(answer));
+  return now === null ? U64.MAX_VALUE : now.nanos;
+}
+
+// When clock subscription `sub` is due, in nanoseconds since boot. An
+// absolute realtime instant is turned into one by the distance from now.
+function deadlineOf(p: Process, sub: usize, now: u64): u64 {
+  const timeout = load<u64>(sub + 24);
+  if ((load<u16>(sub + 40) & SUBSCRIPTION_ABSTIME) == 0) return now + timeout;
+  if (load<u32>(sub + 16) != CLOCK_REALTIME) return timeout;
+  const answer = askKernel(p, SYSTEM_TIME_INTERFACE, systemTimeCodec.encodeNow());
+  if (answer === null || isErrorAnswer(answer)) return now;
+  const real = systemTimeCodec.decodeNowAnswer(answerPayload(answer));
+  if (real === null) return now;
+  return <i64>timeout > real.unixNanos ? now + (timeout - <u64>real.unixNanos) : now;
+}
+
+// Streams are ready at once: writes always, standard input when part of a
+// line is left. Reading standard input with nothing left is not supported
+// yet (ENOTSUP in its event); other descriptors do not exist (EBADF).
+function streamEvents(p: Process, state: WasiState, subscriptions: u32, count: u32, out: u32): u32 {
+  let events: u32 = 0;
+  for (let i: u32 = 0; i < count; i++) {
+    const sub = memoryBase(p) + subscriptions + i * SUBSCRIPTION_BYTES;
+    const type = load<u8>(sub + 8);
+    if (type == EVENT_CLOCK) continue;
+    const fd = load<u32>(sub + 16);
+    const reading = type == EVENT_FD_READ;
+    let error: u16 = 0;
+    if (fd > STDERR || (fd == STDIN) != reading) error = <u16>EBADF;
+    else if (reading && state.stdin.length == 0) error = <u16>ENOTSUP;
+    writeEvent(p, out, events++, sub, type, error, reading ? <u64>state.stdin.length : 0);
+  }
+  return events;
+}
+
+function pollOneoff(state: WasiState, p: Process, args: usize): i32 {
+  const subscriptions = arg32(args, 0);
+  const out = arg32(args, 1);
+  const count = arg32(args, 2);
+  const eventsOut = arg32(args, 3);
+  if (count == 0) return errno(args, EINVAL);
+  if (!inMemory(p, subscriptions, <u64>count * SUBSCRIPTION_BYTES) || !inMemory(p, out, <u64>count * EVENT_BYTES) || !inMemory(p, eventsOut, 4)) {
+    return errno(args, EFAULT);
+  }
+  const ready = streamEvents(p, state, subscriptions, count, out);
+  if (ready > 0) {
+    store<u32>(memoryBase(p) + eventsOut, ready);
+    return errno(args, ESUCCESS);
+  }
+  const now = monotonicNow(p);
+  if (now == U64.MAX_VALUE) return errno(args, sendErrno(askError));
+  const deadlines = new Array<u64>();
+  let earliest = U64.MAX_VALUE;
+  for (let i: u32 = 0; i < count; i++) {
+    const deadline = deadlineOf(p, memoryBase(p) + subscriptions + i * SUBSCRIPTION_BYTES, now);
+    deadlines.push(deadline);
+    earliest = min(earliest, deadline);
+  }
+  const due = new ClocksDue(subscriptions, count, deadlines, out, eventsOut);
+  return callInterface(p, args, TIME_INTERFACE, timeCodec.encodeSleepUntil(earliest), due, failedErrno);
+}
+
 class Row {
   constructor(public name: string, public params: string, public handler: Handler) {}
 }
@@ -375,7 +479,7 @@ const FUNCTIONS: Row[] = [
   new Row("path_rename", "iiiiii", noSuchDescriptor),
   new Row("path_symlink", "iiiii", noSuchDescriptor),
   new Row("path_unlink_file", "iii", noSuchDescriptor),
-  new Row("poll_oneoff", "iiii", notImplemented),
+  new Row("poll_oneoff", "iiii", pollOneoff),
   new Row("proc_exit", "i", procExit),
   new Row("proc_raise", "i", notImplemented),
   new Row("sched_yield", "", schedYield),
