@@ -33,6 +33,7 @@ function processLimits(): Limits {
   limits.maxTotalTableElements = limits.maxTableSize;
   limits.valueStackSlots = 1 << 16;
   limits.maxCallDepth = 4096;
+  limits.canGrowMemory = kernelCanGrow;
   return limits;
 }
 
@@ -52,7 +53,7 @@ export function childrenOf(pid: u64): i32 {
   return count;
 }
 
-/** Whether `ancestor` started `p`, or started a live process that did, and so on. */
+/** Whether `ancestor` started `p`, or started a process that did (orphans are adopted, see adoptOrphans), and so on. */
 export function startedBy(p: Process, ancestor: Process): bool {
   let parent = processByPid(p.parent);
   while (parent !== null) {
@@ -101,6 +102,15 @@ function memoryProblem(module: Module, length: u32, limits: Limits): string {
       " KiB in one piece, the largest the kernel can give is " + (largest >> 10).toString() + " KiB)";
   }
   return "";
+}
+
+/**
+ * Whether a memory may grow from `oldBytes` to `newBytes` and the kernel
+ * still keep its reserve. The heap may have to move the memory to a new
+ * block of the whole new size, so that block must be there too.
+ */
+function kernelCanGrow(oldBytes: u64, newBytes: u64): bool {
+  return newBytes - oldBytes + KERNEL_RESERVE <= heapAvailableBytes() && newBytes + WASM_PAGE <= heapLargestAllocation();
 }
 
 /** Decodes, validates and instantiates a module and makes its `_start` runnable. */
@@ -197,12 +207,21 @@ export function endProcess(p: Process, status: i32, reason: string): void {
   p.exitStatus = status;
   p.exitReason = reason;
   processes.delete(p.pid);
+  adoptOrphans(p);
   releaseProcess(p, reason.length > 0 ? reason : "exited with status " + status.toString());
   endServices(p);
   p.thread.dispose();
   release(p.store, p.instance.module);
   forgetProcess(p);
   recordEnd(p);
+}
+
+// Like Unix reparenting: the children of `p` become its starter's, so the
+// ancestors that could kill them still can. Every parent is live (or 0, the
+// boot configuration), so this is the nearest live ancestor.
+function adoptOrphans(p: Process): void {
+  const all = processes.values();
+  for (let i = 0; i < all.length; i++) if (all[i].parent == p.pid) all[i].parent = p.parent;
 }
 
 // The engine keeps code, memory and tables in unmanaged memory; a process's
