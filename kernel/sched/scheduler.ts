@@ -2,9 +2,10 @@
 // of fuel (Wasm instructions) and at most TIME_SLICE_NS of time, so a
 // module in an endless loop only ever delays the others by one quantum.
 // Time counts too because a unit of fuel can cost much (a system call, a
-// bulk copy); it is read between batches of fuel, not per instruction. A process woken by a message or an
-// answer runs before those that used a whole turn, while it has priority
-// left: WAKE_BUDGET fuel over its turns. The two ends of a conversation pass
+// bulk copy); the clock is read between batches of fuel, not per
+// instruction. A process woken by a message or an answer runs before those
+// that used a whole turn, while it has priority left: WAKE_BUDGET fuel over
+// its turns. The two ends of a conversation pass
 // the CPU between them until one has used its budget; then it takes its
 // turn behind a computing module with a fresh one, so traffic cannot starve
 // computation either. A unit of fuel is one loop iteration or call, much
@@ -24,7 +25,7 @@ import * as log from "../console/log";
 
 export const QUANTUM: i64 = 50_000;
 const WAKE_BUDGET: i64 = 4 * QUANTUM;
-export const TIME_SLICE_NS: u64 = 2_000_000;
+const TIME_SLICE_NS: u64 = 2_000_000;
 /** Fuel run between two readings of the clock within a turn. */
 const FUEL_BATCH: i64 = QUANTUM / 5;
 
