@@ -34,6 +34,7 @@ function processLimits(): Limits {
   limits.maxTotalTableElements = limits.maxTableSize;
   limits.valueStackSlots = 1 << 16;
   limits.maxCallDepth = 4096;
+  limits.canGrowMemory = kernelCanGrow;
   return limits;
 }
 
@@ -53,7 +54,7 @@ export function childrenOf(pid: u64): i32 {
   return count;
 }
 
-/** Whether `ancestor` started `p`, or started a live process that did, and so on. */
+/** Whether `ancestor` started `p`, or started a process that did (orphans are adopted, see adoptOrphans), and so on. */
 export function startedBy(p: Process, ancestor: Process): bool {
   let parent = processByPid(p.parent);
   while (parent !== null) {
@@ -90,11 +91,16 @@ function kernelStartBytes(module: Module, limits: Limits): u64 {
   return <u64>module.byteLength + (<u64>module.codeLength << 2) + records + elements * TABLE_ELEMENT_BYTES + Thread.stackBytes(limits);
 }
 
+/** Heap the processes' memories may take: what the message pool may still take is not theirs. */
+function heapFreeForProcesses(): u64 {
+  const available = heapAvailableBytes();
+  return available - min(available, poolUnclaimedBytes(processes.size));
+}
+
 /** "" when the kernel can afford to start `module`, which holds `kernelBytes` of kernel memory, else why not. */
 function memoryProblem(module: Module, kernelBytes: u64): string {
   const cost = memoryBytes(module) + kernelBytes;
-  // What the message pool may still take is not the new process's to use.
-  const available = heapAvailableBytes() - min(heapAvailableBytes(), poolUnclaimedBytes(processes.size));
+  const available = heapFreeForProcesses();
   if (cost + KERNEL_RESERVE > available) {
     return "not enough memory to start another process (it needs " + (cost >> 10).toString() + " KiB, " + (available >> 10).toString() +
       " KiB are free and the kernel keeps " + (KERNEL_RESERVE >> 10).toString() + " KiB)";
@@ -107,6 +113,15 @@ function memoryProblem(module: Module, kernelBytes: u64): string {
       " KiB in one piece, the largest the kernel can give is " + (largest >> 10).toString() + " KiB)";
   }
   return "";
+}
+
+/**
+ * Whether a memory may grow from `oldBytes` to `newBytes` and the kernel
+ * still keep its reserve. The heap may have to move the memory to a new
+ * block of the whole new size, so that block must be there too.
+ */
+function kernelCanGrow(oldBytes: u64, newBytes: u64): bool {
+  return newBytes - oldBytes + KERNEL_RESERVE <= heapFreeForProcesses() && newBytes + WASM_PAGE <= heapLargestAllocation();
 }
 
 /**
@@ -210,12 +225,21 @@ export function endProcess(p: Process, status: i32, reason: string): void {
   p.exitStatus = status;
   p.exitReason = reason;
   processes.delete(p.pid);
+  adoptOrphans(p);
   releaseProcess(p, reason.length > 0 ? reason : "exited with status " + status.toString());
   endServices(p);
   p.thread.dispose();
   release(p.store, p.instance.module);
   forgetProcess(p);
   recordEnd(p);
+}
+
+// Like Unix reparenting: the children of `p` become its starter's, so the
+// ancestors that could kill them still can. Every parent is live (or 0, the
+// boot configuration), so this is the nearest live ancestor.
+function adoptOrphans(p: Process): void {
+  const all = processes.values();
+  for (let i = 0; i < all.length; i++) if (all[i].parent == p.pid) all[i].parent = p.parent;
 }
 
 // The engine keeps code, memory and tables in unmanaged memory; a process's

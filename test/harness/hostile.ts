@@ -3,17 +3,19 @@
 // whether the kernel survived and how much of its heap is in use after a full
 // collection, and a client that checks 200 round trips through "pong".
 import assert from "node:assert/strict";
+import { SMALL_PC } from "./boots.ts";
 import { newMachine } from "./machine.ts";
 import { BootProgram, bootWithPrograms } from "./programs.ts";
 import { abi } from "../../tools/hosted/abi.ts";
+import type { Region } from "../../tools/hosted/multiboot2.ts";
 import { NOTIFICATION, program, testInterface } from "../../tools/hosted/programs.ts";
 
 export const PONG = testInterface("pong");
 
-/** Boots `programs` (and `extraConfig` lines) until the machine halts; the serial log. */
-export async function run(programs: BootProgram[], extraConfig = ""): Promise<string> {
+/** Boots `programs` (and `extraConfig` lines) until the machine halts, on the small PC unless `memoryMap` says; the serial log. */
+export async function run(programs: BootProgram[], extraConfig = "", memoryMap: Region[] = SMALL_PC): Promise<string> {
   const m = await newMachine();
-  const { info, modules } = await bootWithPrograms(programs, extraConfig);
+  const { info, modules } = await bootWithPrograms(programs, extraConfig, "", () => undefined, memoryMap);
   for (const mod of modules) m.memory.write(mod.address, mod.bytes);
   assert.equal(m.boot(info), "halt");
   return m.serial;
