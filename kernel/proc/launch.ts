@@ -15,7 +15,7 @@ import { Message } from "../ipc/message";
 import { kernelCancel, kernelRefuse, kernelSend, reserve } from "../ipc/router";
 import * as loader from "../../interfaces/as/generated/loader";
 import { Process } from "../ipc/process";
-import { answerWhenStarted } from "./loading";
+import { answerWhenStarted, startInCall } from "./loading";
 import { Spawn, SpawnResult } from "./table";
 
 /** A process.start waiting for the loader's answer. */
@@ -65,7 +65,7 @@ export function launch(name: string, cid: string, grants: Set<string>, args: str
 function launchFor(requester: Process, request: Message, name: string, cid: string, grants: Set<string>, args: string[]): void {
   const m = moduleByCid(cid);
   if (m === null) kernelRefuse(requester, request, "no boot module has CID " + cid);
-  else answerWhenStarted(requester, request, spawnBootModule(m, name, grants, args));
+  else startInCall(requester, request, spawnBootModule(m, name, grants, args));
 }
 
 /** process.start: from a boot module, else through the loader; answers `request` once started. */

@@ -38,6 +38,16 @@ export function answerWhenStarted(requester: Process, request: Message, spawn: S
   scheduleLoads(requester);
 }
 
+/**
+ * As answerWhenStarted, from within the requester's own call: the first
+ * slice is done at once, in its turn, so a small module starts (or is
+ * refused) before the call returns, as every module did before slices.
+ */
+export function startInCall(requester: Process, request: Message, spawn: Spawn): void {
+  spawn.work(LOAD_SLICE_UNITS);
+  answerWhenStarted(requester, request, spawn);
+}
+
 export function answerStart(requester: Process, request: Message, result: SpawnResult): void {
   const p = result.process;
   if (p === null) {

@@ -90,7 +90,7 @@ function startCost(module: Module, length: u32, limits: Limits): u64 {
 /** "" when the kernel can afford to start `module` (`length` bytes), else why not. */
 function memoryProblem(module: Module, length: u32, limits: Limits): string {
   const cost = startCost(module, length, limits);
-  const available = heapAvailableBytes();
+  const available = freeForLoads();
   if (cost + KERNEL_RESERVE > available) {
     return "not enough memory to start another process (it needs " + (cost >> 10).toString() + " KiB, " + (available >> 10).toString() +
       " KiB are free and the kernel keeps " + (KERNEL_RESERVE >> 10).toString() + " KiB)";
@@ -105,9 +105,17 @@ function memoryProblem(module: Module, length: u32, limits: Limits): string {
   return "";
 }
 
-// Starts under way hold their module's copy and its code as it grows; each
-// sets aside what it may come to, so that together they cannot exhaust the heap.
+// Starts under way hold their module's copy and its code as it grows, then
+// what instantiation creates; each sets aside what it may come to (the
+// decode's, then the start cost), so that together they cannot exhaust the
+// heap.
 let reservedForLoads: u64 = 0;
+
+/** Free kernel heap less what starts under way have set aside. */
+function freeForLoads(): u64 {
+  const available = heapAvailableBytes();
+  return available > reservedForLoads ? available - reservedForLoads : 0;
+}
 
 function loadCost(length: u32): u64 {
   return <u64>length * (1 + CODE_EXPANSION);
@@ -116,10 +124,10 @@ function loadCost(length: u32): u64 {
 /** "" when the kernel can afford to decode a module of `length` bytes beside the other starts under way, else why not. */
 function loadProblem(length: u32): string {
   const cost = loadCost(length);
-  const available = heapAvailableBytes();
-  if (cost + reservedForLoads + KERNEL_RESERVE <= available) return "";
+  const available = freeForLoads();
+  if (cost + KERNEL_RESERVE <= available) return "";
   return "not enough memory to load another module (it needs " + (cost >> 10).toString() + " KiB while it loads, " + (available >> 10).toString() +
-    " KiB are free, starts under way hold " + (reservedForLoads >> 10).toString() + " KiB and the kernel keeps " + (KERNEL_RESERVE >> 10).toString() + " KiB)";
+    " KiB are free beside the other starts under way and the kernel keeps " + (KERNEL_RESERVE >> 10).toString() + " KiB)";
 }
 
 function tooManyProcesses(): string {
@@ -142,7 +150,7 @@ export class Spawn {
   /** The module's start function, run on the process's thread before `_start`. */
   private startFunction: i32 = -1;
 
-  /** Kernel memory set aside for the start while it decodes (see loadProblem). */
+  /** Kernel memory set aside for the start (see reservedForLoads). */
   private reserved: u64 = 0;
 
   constructor(public name: string, public cid: string, bytes: usize, length: u32, public grants: Set<string>, public args: string[]) {
@@ -152,8 +160,7 @@ export class Spawn {
     if (problem.length > 0) {
       this.result = new SpawnResult(null, problem);
     } else {
-      this.reserved = loadCost(length);
-      reservedForLoads += this.reserved;
+      this.reserve(loadCost(length));
       this.decoding = new DecodeJob(bytes, length, this.limits);
     }
   }
@@ -184,9 +191,13 @@ export class Spawn {
     this.finish(new SpawnResult(null, "cancelled"));
   }
 
+  private reserve(bytes: u64): void {
+    reservedForLoads = reservedForLoads - this.reserved + bytes;
+    this.reserved = bytes;
+  }
+
   private finish(result: SpawnResult): void {
-    reservedForLoads -= this.reserved;
-    this.reserved = 0;
+    this.reserve(0);
     this.result = result;
   }
 
@@ -197,12 +208,16 @@ export class Spawn {
       this.finish(new SpawnResult(null, decoded.error));
       return;
     }
+    // The module's copy and code are allocated now; what instantiation will
+    // create is set aside instead.
+    this.reserve(0);
     const problem = memoryProblem(module, module.byteLength, this.limits);
     if (problem.length > 0) {
       module.dispose();
       this.finish(new SpawnResult(null, problem));
       return;
     }
+    this.reserve(startCost(module, module.byteLength, this.limits));
     const store = new Store(this.limits);
     this.store = store;
     this.calls = defineSystemCalls(store);
