@@ -35,6 +35,8 @@ function sectionOrder(id: u8): i32 {
  * bookkeeping beyond its bytes.
  */
 export const ITEM_UNITS: i64 = 64;
+/** Units of one entry of an element segment beside its bytes: far less work than an item. */
+const ENTRY_UNITS: i64 = 8;
 
 /** Decodes, validates and compiles a module in one go. */
 export function decodeModule(bytes: usize, length: u32, limits: Limits): DecodeResult {
@@ -118,6 +120,10 @@ class Decoder {
   private next: u32 = 0;
   private lastOrder: i32 = 0;
   private exportNames: Set<string> = new Set();
+  // The element segment whose entries are being read, how many it has and of which kind.
+  private segment: ElemSegment | null = null;
+  private segmentLength: u32 = 0;
+  private segmentUsesExprs: bool = false;
 
   constructor(public m: Module, public r: Reader) {}
 
@@ -135,13 +141,19 @@ class Decoder {
     r.pos += 4;
   }
 
-  /** One piece of work: opening or closing a section, or one of its items; returns its units. */
+  /** One piece of work: opening or closing a section, one of its items or one element segment entry; returns its units. */
   advance(): i64 {
     const s = this.section;
     if (s === null) {
       if (this.r.atEnd) this.finish();
       else this.open();
       return ITEM_UNITS;
+    }
+    const segment = this.segment;
+    if (segment !== null && !s.failed) {
+      const before = s.pos;
+      this.segmentEntry(s, segment);
+      return ENTRY_UNITS + <i64>(s.pos - before);
     }
     if (this.next < this.items && !s.failed) {
       const before = s.pos;
@@ -470,15 +482,16 @@ class Decoder {
       r.fail("malformed elements segment kind");
       return;
     }
-    this.m.elems.push(this.elementSegment(r, flags));
+    this.elementSegment(r, flags);
   }
 
   /**
-   * Element segment flags: bit 0 passive/declarative (else active), bit 1
-   * explicit table index (active) or declarative (otherwise), bit 2
-   * expressions instead of function indices.
+   * The head of an element segment; its entries follow one per advance().
+   * Flags: bit 0 passive/declarative (else active), bit 1 explicit table
+   * index (active) or declarative (otherwise), bit 2 expressions instead of
+   * function indices.
    */
-  private elementSegment(r: Reader, flags: u32): ElemSegment {
+  private elementSegment(r: Reader, flags: u32): void {
     const active = (flags & 1) == 0;
     const mode = active ? SEGMENT_ACTIVE : (flags & 2) != 0 ? SEGMENT_DECLARATIVE : SEGMENT_PASSIVE;
     const table = active && (flags & 2) != 0 ? r.u32() : 0;
@@ -493,15 +506,26 @@ class Decoder {
       }
     }
     const n = this.count(r);
-    const items = new Array<ConstExpr>();
-    for (let i: u32 = 0; i < n && !r.failed; i++) {
-      items.push(usesExprs ? this.constExpr(r, elemType) : this.constRefFunc(r));
+    if (r.failed) return;
+    const segment = new ElemSegment(mode, elemType, table, offset, []);
+    this.segment = segment;
+    this.segmentLength = n;
+    this.segmentUsesExprs = usesExprs;
+    if (n == 0) this.endSegment(r, segment);
+  }
+
+  private segmentEntry(r: Reader, segment: ElemSegment): void {
+    segment.items.push(this.segmentUsesExprs ? this.constExpr(r, segment.elemType) : this.constRefFunc(r));
+    if (!r.failed && <u32>segment.items.length == this.segmentLength) this.endSegment(r, segment);
+  }
+
+  private endSegment(r: Reader, segment: ElemSegment): void {
+    if (segment.mode == SEGMENT_ACTIVE) {
+      this.tableIndex(r, segment.table);
+      if (!r.failed && this.m.tables[segment.table].elemType != segment.elemType) r.fail("type mismatch");
     }
-    if (active) {
-      this.tableIndex(r, table);
-      if (!r.failed && this.m.tables[table].elemType != elemType) r.fail("type mismatch");
-    }
-    return new ElemSegment(mode, elemType, table, offset, items);
+    this.m.elems.push(segment);
+    this.segment = null;
   }
 
   /** The body of function `i` of the module's own: validated and compiled. */

@@ -6,7 +6,7 @@
 // of them and go on later: the kernel does a huge one in slices.
 import { Thread, THREAD_BLOCKED, THREAD_DONE, THREAD_OUT_OF_FUEL } from "./execute";
 import {
-  CONST_GLOBAL, CONST_REF_FUNC, CONST_REF_NULL, ConstExpr, DataSegment, Export, Import, Module, SEGMENT_ACTIVE, SEGMENT_PASSIVE,
+  CONST_GLOBAL, CONST_REF_FUNC, CONST_REF_NULL, ConstExpr, DataSegment, ElemSegment, Export, Import, Module, SEGMENT_ACTIVE, SEGMENT_PASSIVE,
 } from "./module";
 import { DROPPED_ELEMS, Extern, FuncInst, GlobalInst, Instance } from "./runtime";
 import { Store } from "./store";
@@ -54,6 +54,8 @@ const PHASES = 10;
 
 /** Bytes of a data segment copied as one piece of an instantiation. */
 const DATA_PIECE: u32 = 64 << 10;
+/** Entries of an element segment evaluated as one piece. */
+const ENTRY_PIECE: u32 = 4096;
 /** Units of one item of a phase, beside the units of its size (see Instantiation). */
 const ITEM_UNITS: i64 = 8;
 
@@ -61,7 +63,7 @@ const ITEM_UNITS: i64 = 8;
  * An instantiation done in slices: each work() call does items of its
  * phases until it has used about the units it was given (ITEM_UNITS per
  * item, one per element of a segment or a table, one per 64 bytes of memory
- * created or copied), so
+ * created or copied; segments go in pieces), so
  * a huge module is instantiated a piece at a time between other work. A
  * failed or abandoned one leaves what it created in the store, which the
  * caller disposes of.
@@ -72,8 +74,10 @@ export class Instantiation {
   result: InstantiateResult = new InstantiateResult(null, INSTANTIATE_OK, "");
   private phase: i32 = TYPES;
   private index: i32 = 0;
-  /** Bytes of the current data segment already copied. */
-  private copied: u32 = 0;
+  /** How far the current segment is: bytes of data copied, or element entries done. */
+  private progress: u32 = 0;
+  /** The references of the current element segment, as they are evaluated. */
+  private values: StaticArray<u64> = DROPPED_ELEMS;
   /** The first export naming each function, for the names of functions without one in the name section. */
   private exportNames: Map<u32, string> = new Map();
 
@@ -91,7 +95,7 @@ export class Instantiation {
         this.index = 0;
       } else {
         budget -= ITEM_UNITS + this.item(this.phase, this.index);
-        if (this.copied == 0) this.index++;
+        if (this.progress == 0) this.index++;
       }
     }
     return budget;
@@ -130,7 +134,7 @@ export class Instantiation {
       case STORAGE: return this.failIf(allocateStorage(this.store, inst), INSTANTIATE_LINK_ERROR) + storageUnits(inst);
       case GLOBALS: inst.globals.push(new GlobalInst(m.globalDefs[i].type, evalConst(inst, m.globalDefs[i].init))); return 0;
       case EXPORTS: exportOne(inst, m.exports[i]); return 0;
-      case ELEMS: return this.failIf(applyElements(inst, i), INSTANTIATE_TRAP) + <i64>m.elems[i].items.length;
+      case ELEMS: return this.elementPiece(i);
       case DATAS: return this.dataPiece(i);
       default: return this.failIf(runStart(this.store, inst.funcs[m.start]), INSTANTIATE_TRAP);
     }
@@ -155,20 +159,54 @@ export class Instantiation {
     inst.funcs.push(this.store.addFunc(f));
   }
 
+  /**
+   * The next piece of element segment `i`: its references evaluated and, if
+   * it is active, written to its table (a trap if it does not fit); only
+   * passive segments stay available to table.init. Returns its units.
+   */
+  private elementPiece(i: i32): i64 {
+    const inst = this.inst;
+    const seg = this.m.elems[i];
+    const items = seg.items;
+    const active = seg.mode == SEGMENT_ACTIVE;
+    if (this.progress == 0) {
+      this.values = new StaticArray<u64>(items.length);
+      if (active && this.elementOffset(seg) + <u64>items.length > <u64>inst.tables[seg.table].size) return this.failIf(trapText(TRAP_TABLE_BOUNDS), INSTANTIATE_TRAP);
+    }
+    const from = this.progress;
+    const to = min(from + ENTRY_PIECE, <u32>items.length);
+    const offset = active ? <u32>this.elementOffset(seg) : 0;
+    for (let j = from; j < to; j++) {
+      const value = evalConst(inst, items[j]);
+      this.values[j] = value;
+      if (active) inst.tables[seg.table].set(offset + j, value);
+    }
+    this.progress = to;
+    if (to == <u32>items.length) {
+      inst.elems.push(seg.mode == SEGMENT_PASSIVE ? this.values : DROPPED_ELEMS);
+      this.progress = 0;
+    }
+    return <i64>(to - from);
+  }
+
+  private elementOffset(seg: ElemSegment): u64 {
+    return <u64><u32>evalConst(this.inst, seg.offset!);
+  }
+
   /** The next piece of data segment `i`; a trap if it does not fit. Returns its units. */
   private dataPiece(i: i32): i64 {
     const inst = this.inst;
     const seg = this.m.datas[i];
-    if (this.copied == 0) {
+    if (this.progress == 0) {
       inst.droppedData.push(false);
       if (seg.mode != SEGMENT_ACTIVE || seg.length == 0) return this.activeEmpty(seg, i);
       if (this.dataOffset(seg) + <u64>seg.length > inst.memory!.byteLength) return this.failIf(trapText(TRAP_MEMORY_BOUNDS), INSTANTIATE_TRAP);
     }
-    const piece = min(DATA_PIECE, seg.length - this.copied);
-    memory.copy(inst.memory!.base + <usize>(this.dataOffset(seg) + this.copied), seg.bytes + this.copied, piece);
-    this.copied += piece;
-    if (this.copied == seg.length) {
-      this.copied = 0;
+    const piece = min(DATA_PIECE, seg.length - this.progress);
+    memory.copy(inst.memory!.base + <usize>(this.dataOffset(seg) + this.progress), seg.bytes + this.progress, piece);
+    this.progress += piece;
+    if (this.progress == seg.length) {
+      this.progress = 0;
       inst.droppedData[i] = true;
     }
     return <i64>(piece >> 6);
@@ -255,25 +293,6 @@ function exportOne(inst: Instance, e: Export): void {
   else if (e.kind == EXTERN_MEMORY) value.memory = inst.memory;
   else value.global = inst.globals[e.index];
   inst.exports.set(e.name, value);
-}
-
-/**
- * Evaluates the items of element segment `i` and applies it if active;
- * only passive segments stay available to table.init. Returns a trap
- * message or null.
- */
-function applyElements(inst: Instance, i: i32): string | null {
-  const seg = inst.module.elems[i];
-  const items = seg.items;
-  const values = new StaticArray<u64>(items.length);
-  for (let j = 0; j < items.length; j++) values[j] = evalConst(inst, items[j]);
-  inst.elems.push(seg.mode == SEGMENT_PASSIVE ? values : DROPPED_ELEMS);
-  if (seg.mode != SEGMENT_ACTIVE) return null;
-  const table = inst.tables[seg.table];
-  const offset = <u64><u32>evalConst(inst, seg.offset!);
-  if (offset + <u64>values.length > <u64>table.size) return trapText(TRAP_TABLE_BOUNDS);
-  for (let j = 0; j < values.length; j++) table.set(<u32>offset + j, values[j]);
-  return null;
 }
 
 /** Runs the start function to completion; returns a trap message or null. */

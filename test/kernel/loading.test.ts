@@ -1,6 +1,7 @@
 // Starting a huge module runs in slices of its starter's turns
 // (kernel/proc/loading.ts): a neighbour's round trips go on while it loads
-// and the module then runs; a load whose starter is killed gives all its
+// and the module then runs, with its table and data set up in pieces; a
+// load whose starter is killed gives all its
 // kernel memory back; a module found invalid late in its code is refused
 // with the decoder's reason. The orders asserted are those of events in the
 // serial log, not of time.
@@ -20,10 +21,24 @@ const REGISTRY = interfaceHash("registry");
 const NEEDS_ANSWER = abi("SEND_NEEDS_ANSWER");
 
 const waitForGood = `(drop (call $wait (i32.const 0) (i32.const 0) (i32.const 3) (i32.const 4096) (i32.const 4096)))`;
+// A table of 10,000 entries and a data segment of 100 KiB, set up in
+// pieces: the module checks their last entry and byte.
+const TABLE = 10_000;
+const DATA_AT = 20_480;
+const DATA_BYTES = 100 << 10;
+const segments = `
+  (type $fortyTwo (func (result i32)))
+  (func $fortyTwo (type $fortyTwo) (i32.const 42))
+  (table ${TABLE} funcref)
+  (elem (i32.const 0) func ${"$fortyTwo ".repeat(TABLE)})
+  (data (i32.const ${DATA_AT}) "${"\\07".repeat(DATA_BYTES)}")`;
+const checks = `
+  (call $expect (call_indirect (type $fortyTwo) (i32.const ${TABLE - 1})) (i32.const 42))
+  (call $expect (i32.load8_u (i32.const ${DATA_AT + DATA_BYTES - 1})) (i32.const 7))`;
 // 40,000 functions of 48 nops: about 2 MiB, hundreds of slices to load. It
 // stays, so that whether it exists tells whether its start is done.
 const MANY = { count: 40_000, nops: 48 };
-const big = withManyFunctions(program(PONG, `(call $log $str("big module runs")) ${waitForGood}`), MANY);
+const big = withManyFunctions(program(PONG, `${checks} (call $log $str("big module runs")) ${waitForGood}`, {}, segments), MANY);
 const invalid = withManyFunctions(program(PONG, `(call $log $str("invalid module runs"))`), { ...MANY, brokenLast: true });
 
 const digestOf = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
