@@ -1,10 +1,9 @@
 // Starting a huge module runs in slices of its starter's turns
 // (kernel/proc/loading.ts): a neighbour's round trips go on while it loads
 // and the module then runs, with its table and data set up in pieces; a
-// load whose starter is killed gives all its
-// kernel memory back; a module found invalid late in its code is refused
-// with the decoder's reason. The orders asserted are those of events in the
-// serial log, not of time.
+// load whose starter is killed gives all its kernel memory back; a module
+// found invalid late in its code is refused with the decoder's reason. The
+// orders asserted are those of events in the serial log, not of time.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { assertSurvived, kibInUse, pingRoundTrips, pong, PONG, run } from "../harness/hostile.ts";
