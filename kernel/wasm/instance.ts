@@ -62,11 +62,10 @@ const ITEM_UNITS: i64 = 8;
 /**
  * An instantiation done in slices: each work() call does items of its
  * phases until it has used about the units it was given (ITEM_UNITS per
- * item, one per element of a segment or a table, one per 64 bytes of memory
- * created or copied; segments go in pieces), so
- * a huge module is instantiated a piece at a time between other work. A
- * failed or abandoned one leaves what it created in the store, which the
- * caller disposes of.
+ * item, one per element of a segment or a table, one per 64 bytes of
+ * memory created or copied; segments go in pieces), so a huge module is
+ * instantiated a piece at a time between other work. A failed or abandoned
+ * one leaves what it created in the store, which the caller disposes of.
  */
 export class Instantiation {
   inst: Instance;
