@@ -18,7 +18,7 @@ import { Spawn, SpawnResult } from "./table";
  * Units of loading work in one turn (about a byte of module decoded each,
  * see kernel/wasm/decode.ts): about as long as a turn of running code.
  */
-export const LOAD_SLICE_UNITS: i64 = 16 << 10;
+export const LOAD_SLICE_UNITS: i64 = 8 << 10;
 
 class Load {
   constructor(public spawn: Spawn, public request: Message) {}
