@@ -10,9 +10,12 @@
 // turn behind a computing module with a fresh one, so traffic cannot starve
 // computation either. A unit of fuel is one loop iteration or call, much
 // cheaper in a tight loop than in code that formats and sends messages, so
-// the budget is several quanta.
+// the budget is several quanta. A process with starts under way spends its
+// turns on them (kernel/proc/loading.ts), a quantum of fuel each, whether or
+// not its thread could run: loading a huge module delays only its starter.
 import { Process, ProcessState } from "../ipc/process";
 import { endProcess } from "../proc/table";
+import { loadsOf, loadTurn } from "../proc/loading";
 import { THREAD_BLOCKED, THREAD_DONE, THREAD_OUT_OF_FUEL } from "../wasm/execute";
 import { currentLocalApic } from "../arch/interrupts";
 import { kernelAnswer } from "../ipc/router";
@@ -55,6 +58,19 @@ export function makeRunnable(p: Process): void {
 function queueBehind(p: Process): void {
   p.priorityLeft = WAKE_BUDGET;
   runQueue.push(p);
+}
+
+/** Gives `p` turns while it has starts under way, even while its thread waits. */
+export function scheduleLoads(p: Process): void {
+  if (p.alive && !runQueue.includes(p) && !woken.includes(p)) queueBehind(p);
+}
+
+function loading(p: Process): void {
+  loadTurn(p);
+  p.fuelUsed += <u64>QUANTUM;
+  // Finishing a load may have answered `p` and so queued it already.
+  const wantsTurns = loadsOf(p) > 0 || p.state == ProcessState.Runnable;
+  if (p.alive && wantsTurns && !runQueue.includes(p) && !woken.includes(p)) queueBehind(p);
 }
 
 /** Drops an ended process from the run queues, so nothing keeps it alive. */
@@ -138,7 +154,9 @@ function finished(p: Process): void {
 }
 
 function runTurn(p: Process): void {
-  if (!p.alive || p.state != ProcessState.Runnable) return;
+  if (!p.alive) return;
+  if (loadsOf(p) > 0) return loading(p);
+  if (p.state != ProcessState.Runnable) return;
   running = p;
   const status = runSlice(p, min(p.priorityLeft, QUANTUM));
   running = null;
