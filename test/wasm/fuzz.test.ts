@@ -40,7 +40,7 @@ describe("wasm engine against V8 on fuzzed modules", function () {
     assert.ok(returned >= compared / 2, `only ${returned} of ${compared} outcomes returned results`);
   });
 
-  it("loads a mutated generated module exactly when V8 accepts it", () => {
+  it("loads a mutated generated module exactly when V8 and wabt (with the engine's features) accept it", () => {
     let loaded = 0;
     for (let seed = 1; seed <= 5; seed++) {
       const c = checkMutations(fuzzModule(dir, seed), seed, 100);
