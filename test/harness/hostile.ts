@@ -1,7 +1,8 @@
 // What the tests of IPC and of hostile modules share: boot a set of WAT
 // programs on the simulated machine until it halts, read from the serial log
 // whether the kernel survived and how much of its heap is in use after a full
-// collection, and a client that checks 200 round trips through "pong".
+// collection, the loops hostile modules block in, and an echo server on
+// "pong" with a client that checks 200 round trips through it.
 import assert from "node:assert/strict";
 import { newMachine } from "./machine.ts";
 import { BootProgram, bootWithPrograms } from "./programs.ts";
@@ -31,6 +32,26 @@ export function assertSurvived(log: string): void {
   assert.doesNotMatch(log, /KERNEL PANIC/);
   assert.match(log, /no runnable processes|info  idle\r/);
 }
+
+/** Blocks for good, reading incoming messages and notifications (and ignoring them). */
+export const forever = `(loop $idle (drop (call $wait (i32.const 0) (i32.const 0) (i32.const 3) (i32.const 4096) (i32.const 4096))) (br $idle))`;
+/** Blocks for good without reading anything: a wait for no answers. */
+export const deafForever = `(loop $deaf (drop (call $wait (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 4096) (i32.const 4096))) (br $deaf))`;
+/** Blocks until an incoming message arrives, skipping process-destroyed notifications. */
+export const nextIncoming = `
+    (block $got (loop $skip
+      (drop (call $wait (i32.const 0) (i32.const 0) (i32.const 3) (i32.const 4096) (i32.const 4096)))
+      (br_if $got (i32.eq (i32.load8_u (i32.const 4096)) (i32.const ${NOTIFICATION.kind.incoming})))
+      (br $skip)))`;
+/** Echoes every message on PONG, forever. */
+export const pong = program(PONG, `
+  (call $register (i32.const 64))
+  (loop $serve
+    ${nextIncoming}
+    (i32.store (i32.const 200) (i32.const ${NOTIFICATION.at.incomingData}))
+    (i32.store (i32.const 204) (i32.load (i32.const ${NOTIFICATION.at.incomingLength})))
+    (drop (call $answer (i64.load (i32.const ${NOTIFICATION.at.incomingId})) (i32.const 200) (i32.const 1) (i32.const 0)))
+    (br $serve))`);
 
 /** Sends 200 numbered messages to PONG (delayed until it has a handler) and checks each echo. */
 export const ping = program(PONG, `

@@ -6,7 +6,7 @@
 // does not grow with the number of attempts.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { assertSurvived, kibInUse, ping, PONG, run } from "../harness/hostile.ts";
+import { assertSurvived, deafForever, forever, kibInUse, nextIncoming, ping, pong, PONG, run } from "../harness/hostile.ts";
 import { replies, scriptProgram } from "../harness/script.ts";
 import { abi } from "../../tools/hosted/abi.ts";
 import { encodeMessage } from "../../tools/interfaces/codec.ts";
@@ -19,24 +19,6 @@ const NEEDS_ANSWER = abi("SEND_NEEDS_ANSWER");
 const ALLOW_DELAY = abi("SEND_ALLOW_DELAY");
 const err = (name: string) => abi(name);
 
-const forever = `(loop $idle (drop (call $wait (i32.const 0) (i32.const 0) (i32.const 3) (i32.const 4096) (i32.const 4096))) (br $idle))`;
-/** Blocks for good without reading anything: a wait for no answers. */
-const deafForever = `(loop $deaf (drop (call $wait (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 4096) (i32.const 4096))) (br $deaf))`;
-/** Blocks until an incoming message arrives, skipping process-destroyed notifications. */
-const nextIncoming = `
-    (block $got (loop $skip
-      (drop (call $wait (i32.const 0) (i32.const 0) (i32.const 3) (i32.const 4096) (i32.const 4096)))
-      (br_if $got (i32.eq (i32.load8_u (i32.const 4096)) (i32.const ${NOTIFICATION.kind.incoming})))
-      (br $skip)))`;
-/** Echoes every message on PONG, forever. */
-const pong = program(PONG, `
-  (call $register (i32.const 64))
-  (loop $serve
-    ${nextIncoming}
-    (i32.store (i32.const 200) (i32.const ${NOTIFICATION.at.incomingData}))
-    (i32.store (i32.const 204) (i32.load (i32.const ${NOTIFICATION.at.incomingLength})))
-    (drop (call $answer (i64.load (i32.const ${NOTIFICATION.at.incomingId})) (i32.const 200) (i32.const 1) (i32.const 0)))
-    (br $serve))`);
 /** send() with the buffer list at `list`, `count` buffers, `flags`, id written at `idOut`. */
 const send = (list: number, count: number, flags: number, idOut = 96) =>
   `(call $send (i32.const 64) (i32.const ${list}) (i32.const ${count}) (i32.const ${flags}) (i32.const ${idOut}))`;
