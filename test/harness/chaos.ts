@@ -5,7 +5,9 @@
 // trips through an echo server until the conductor has ended. Afterwards the
 // kernel must have survived, the round trips gone on during the whole run,
 // and the kernel's heap be back at what a run without the hostile modules
-// leaves. Shared by test/kernel/chaos.test.ts and `npm run chaos`.
+// leaves. Shared by test/kernel/chaos.test.ts and `npm run chaos`; the QEMU
+// test of hostile modules (test/integration/hostile.test.ts) boots some of
+// the same modules.
 import { abi } from "../../tools/hosted/abi.ts";
 import { encodeMessage } from "../../tools/interfaces/codec.ts";
 import { cidOf } from "../../tools/identity/cid.ts";
@@ -49,12 +51,13 @@ const BOMB_DEPTH = 4;
 /** What the conductor may start: each by name from the boot configuration, with its grants. */
 export const HOSTILE: BootProgram[] = [
   // Floods 60,000-byte messages at a handler that never reads, then at an interface nobody handles.
-  { name: "flooder", grants: [DEAF, VOID], bytes: program(DEAF, `
+  { name: "flooder", grants: [DEAF, VOID, KERNEL_LOG], bytes: program(DEAF, `
     (local $r i32)
     ${untilRefused(64, 60000, 0)}
     (call $expect (i32.or (i32.eq (local.get $r) (i32.const ${err("E_QUEUE_FULL")})) (i32.eq (local.get $r) (i32.const ${err("E_NO_HANDLER")}))) (i32.const 1))
     ${untilRefused(2048, 60000, ALLOW_DELAY)}
     (call $expect (local.get $r) (i32.const ${err("E_QUEUE_FULL")}))
+    (call $log $str("flood refused"))
     ${deafForever}`, { 2048: VOID }) },
   // Handles DEAF (when nobody else does) and never reads anything, not even that answer.
   { name: "deaf", grants: [REGISTRY], bytes: program(DEAF, `
