@@ -34,19 +34,36 @@ function parseArgs(argv: string[]): Options {
   return opts;
 }
 
+/** An exception in one line: its message's start (an engine abort may carry garbage) and where it was thrown. */
+function summary(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const frames = (e.stack ?? "").split("\n").filter((l) => l.trim().startsWith("at ")).slice(0, 3).map((l) => l.trim());
+  return `${e.message.split("\n")[0].slice(0, 80)} (${frames.join(", ")})`;
+}
+
+/** Runs `check`, adding what it found, or the exception it threw, to `failures`. */
+function attempt(failures: string[], seed: number, check: () => string | null): void {
+  try {
+    const failure = check();
+    if (failure !== null) failures.push(`seed ${seed}: ${failure}`);
+  } catch (e) {
+    failures.push(`seed ${seed}: ${summary(e)}`);
+  }
+}
+
 /** Runs both checks on one seed; the failures, each one line. */
 function fuzzSeed(dir: string, seed: number): { failures: string[]; loaded: number } {
   const failures: string[] = [];
   let loaded = 0;
-  try {
+  attempt(failures, seed, () => {
     const c = compareSeed(dir, seed);
-    if (c.mismatch) failures.push(`seed ${seed}: engine "${c.mismatch.engine}", V8 "${c.mismatch.v8}"`);
+    return c.mismatch && `engine "${c.mismatch.engine}", V8 "${c.mismatch.v8}"`;
+  });
+  attempt(failures, seed, () => {
     const m = checkMutations(fuzzModule(dir, seed), seed, MUTATIONS);
-    if (m.disagreeing !== null) failures.push(`seed ${seed}: mutation ${m.disagreeing} loads in one engine only`);
     loaded = m.loaded;
-  } catch (e) {
-    failures.push(`seed ${seed}: ${(e as Error).stack ?? e}`);
-  }
+    return m.disagreeing === null ? null : `mutation ${m.disagreeing} loads in one engine only`;
+  });
   return { failures, loaded };
 }
 
