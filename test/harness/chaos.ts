@@ -252,10 +252,15 @@ export interface ChaosRun {
   seconds: number;
 }
 
+/** The boot configuration's line for `p`: started at boot (run) or only by name (program). */
+export async function configLine(kind: "run" | "program", p: BootProgram): Promise<string> {
+  return `${kind} ${await cidOf(p.bytes)} name=${p.name}${p.grants.length > 0 ? ` grant=${p.grants.join(",")}` : ""}`;
+}
+
 /** Boots the echo server, the honest client and a conductor of `steps` until idle. */
 export async function chaosRun(steps: Step[]): Promise<ChaosRun> {
   const started = process.hrtime.bigint();
-  const lines = await Promise.all(HOSTILE.map(async (h) => `program ${await cidOf(h.bytes)} name=${h.name}${h.grants.length > 0 ? ` grant=${h.grants.join(",")}` : ""}`));
+  const lines = await Promise.all(HOSTILE.map((h) => configLine("program", h)));
   const log = await run([
     { name: "pong", bytes: pong, grants: [REGISTRY] },
     { name: "honest", bytes: honest, grants: [KERNEL_LOG, PROCESS, PONG] },

@@ -9,9 +9,8 @@ import assert from "node:assert/strict";
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { HOSTILE } from "../harness/chaos.ts";
+import { configLine, HOSTILE } from "../harness/chaos.ts";
 import { buildIso } from "../../tools/build/mkiso.ts";
-import { cidOf } from "../../tools/identity/cid.ts";
 import { withoutLogLines } from "../../tools/hosted/output.ts";
 import { boot, DEFAULT_MACHINE, keysFor, OUT, TypedInput } from "../../tools/qemu/launch.ts";
 
@@ -29,7 +28,7 @@ async function hostileIso(dir: string): Promise<string> {
   for (const name of ATTACKERS) {
     const h = HOSTILE.find((m) => m.name === name)!;
     writeFileSync(join(out, "modules", `${name}.wasm`), h.bytes);
-    lines.push(`run ${await cidOf(h.bytes)} name=${name}${h.grants.length > 0 ? ` grant=${h.grants.join(",")}` : ""}`);
+    lines.push(await configLine("run", h));
   }
   writeFileSync(join(out, "atoll.conf"), lines.join("\n") + "\n");
   const iso = join(dir, "hostile.iso");
