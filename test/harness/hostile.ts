@@ -1,8 +1,8 @@
 // What the tests of IPC and of hostile modules share: boot a set of WAT
 // programs on the simulated machine until it halts, read from the serial log
 // whether the kernel survived and how much of its heap is in use after a full
-// collection, a client that checks 200 round trips through "pong" and the
-// echo that serves it.
+// collection, the loops hostile modules block in, and an echo server on
+// "pong" with a client that checks 200 round trips through it.
 import assert from "node:assert/strict";
 import { SMALL_PC } from "./boots.ts";
 import { newMachine } from "./machine.ts";
@@ -34,6 +34,11 @@ export function assertSurvived(log: string): void {
   assert.doesNotMatch(log, /KERNEL PANIC/);
   assert.match(log, /no runnable processes|info  idle\r/);
 }
+
+/** Blocks for good, reading incoming messages and notifications (and ignoring them). */
+export const forever = `(loop $idle (drop (call $wait (i32.const 0) (i32.const 0) (i32.const 3) (i32.const 4096) (i32.const 4096))) (br $idle))`;
+/** Blocks for good without reading anything: a wait for no answers. */
+export const deafForever = `(loop $deaf (drop (call $wait (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 4096) (i32.const 4096))) (br $deaf))`;
 
 /** Code that sends 200 numbered messages to PONG (delayed until it has a handler) and checks each echo. */
 export const pingRoundTrips = `

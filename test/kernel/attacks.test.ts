@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { LARGER_PC } from "../harness/boots.ts";
-import { assertSurvived, kibInUse, nextIncoming, ping, pong, PONG, run } from "../harness/hostile.ts";
+import { assertSurvived, deafForever, forever, kibInUse, nextIncoming, ping, pong, PONG, run } from "../harness/hostile.ts";
 import { replies, scriptProgram } from "../harness/script.ts";
 import { abi } from "../../tools/hosted/abi.ts";
 import { encodeMessage } from "../../tools/interfaces/codec.ts";
@@ -20,9 +20,6 @@ const NEEDS_ANSWER = abi("SEND_NEEDS_ANSWER");
 const ALLOW_DELAY = abi("SEND_ALLOW_DELAY");
 const err = (name: string) => abi(name);
 
-const forever = `(loop $idle (drop (call $wait (i32.const 0) (i32.const 0) (i32.const 3) (i32.const 4096) (i32.const 4096))) (br $idle))`;
-/** Blocks for good without reading anything: a wait for no answers. */
-const deafForever = `(loop $deaf (drop (call $wait (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 4096) (i32.const 4096))) (br $deaf))`;
 /** send() with the buffer list at `list`, `count` buffers, `flags`, id written at `idOut`. */
 const send = (list: number, count: number, flags: number, idOut = 96) =>
   `(call $send (i32.const 64) (i32.const ${list}) (i32.const ${count}) (i32.const ${flags}) (i32.const ${idOut}))`;
