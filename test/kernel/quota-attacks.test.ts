@@ -344,39 +344,56 @@ describe("attacks on the kernel memory account (hosted)", function () {
     assert.ok(few > 1 << 20, "the live buffer is not charged");
   });
 
+  const deaf = (iface: string) => program(iface, `(call $register (i32.const 64)) ${deafForever}`);
+  const ifaces = ["full-a", "full-b", "full-c", "full-d"].map(testInterface);
+  const targets = Object.fromEntries(ifaces.map((h, i) => [2048 + 32 * i, h]));
+  const at = (t: string) => `(i32.add (i32.const 2048) (i32.shl ${t} (i32.const 5)))`;
+  // One small message to each handler, then (when flooding) 60,000 bytes round and round until refused.
+  const flooder = (flood: boolean) => program(PONG, `
+    (local $t i32) (local $r i32)
+    (loop $each
+      (call $expect (call $call ${at("(local.get $t)")} (i32.const 400) (i32.const 4) (i32.const 0)) (i32.const 0))
+      (local.set $t (i32.add (local.get $t) (i32.const 1)))
+      (br_if $each (i32.lt_u (local.get $t) (i32.const ${ifaces.length}))))
+    ${flood ? `
+    (block $refused (loop $more
+      (local.set $r (call $call ${at("(i32.and (local.get $t) (i32.const 3))")} (i32.const 10000) (i32.const 60000) (i32.const 0)))
+      (br_if $refused (local.get $r))
+      (local.set $t (i32.add (local.get $t) (i32.const 1)))
+      (br $more)))
+    (call $expect (i32.or (i32.eq (local.get $r) (i32.const ${E_KERNEL_QUOTA})) (i32.eq (local.get $r) (i32.const ${abi("E_QUEUE_FULL")}))) (i32.const 1))` : ""}`, targets);
+  // Once the flooders (pids 5 to 34) have ended, sends 60,000 bytes to a deaf handler and says how it went.
+  const waitTemplate = encodeMessage("process", "wait", [0n]);
+  const bulk = program(PONG, `
+    (local $pid i32) (local $r i32)
+    (local.set $pid (i32.const 5))
+    (loop $each
+      (i64.store (i32.const 3001) (i64.extend_i32_u (local.get $pid)))
+      (call $expect (call $call (i32.const 2048) (i32.const 3000) (i32.const ${waitTemplate.length}) (i32.const ${NEEDS_ANSWER})) (i32.const 0))
+      (call $expect (call $await) (i32.const 0))
+      (local.set $pid (i32.add (local.get $pid) (i32.const 1)))
+      (br_if $each (i32.le_u (local.get $pid) (i32.const 34))))
+    (local.set $r (call $call (i32.const 2080) (i32.const 10000) (i32.const 60000) (i32.const 0)))
+    (if (i32.eqz (local.get $r)) (then (call $log $str("bulk sent"))))
+    (if (i32.eq (local.get $r) (i32.const ${E_KERNEL_QUOTA})) (then (call $log $str("bulk refused at the quota"))))`,
+  { 2048: PROCESS, 2080: ifaces[0], 3000: hex(waitTemplate) });
+  /** Boots the deaf handlers, 30 flooders (flooding or not), ping, pong and bulk. */
+  const floodRun = async (flood: boolean) => {
+    const log = await run([
+      ...ifaces.map((h, i) => ({ name: `deaf${i}`, bytes: deaf(h), grants: [REGISTRY] })),
+      ...Array.from({ length: 30 }, (_, i) => ({ name: `flooder${i}`, bytes: flooder(flood), grants: ifaces })),
+      { name: "pong", bytes: pong, grants: [REGISTRY] },
+      { name: "ping", bytes: ping, grants: [KERNEL_LOG, PONG] },
+      { name: "bulk", bytes: bulk, grants: [KERNEL_LOG, ifaces[0], PROCESS] },
+    ]);
+    assertSurvived(log);
+    assert.match(log, /ping: 200 round trips done/);
+    assert.doesNotMatch(log, /trapped/);
+    return { held: poolHeld(log), kib: kibInUse(log), bulk: /bulk: (bulk sent|bulk refused at the quota)/.exec(log)?.[1] };
+  };
   it("gives the pool back when many processes that filled it end, and a neighbour goes on meanwhile", async () => {
-    const deaf = (iface: string) => program(iface, `(call $register (i32.const 64)) ${deafForever}`);
-    const ifaces = ["full-a", "full-b", "full-c", "full-d"].map(testInterface);
-    const targets = Object.fromEntries(ifaces.map((h, i) => [2048 + 32 * i, h]));
-    const at = (t: string) => `(i32.add (i32.const 2048) (i32.shl ${t} (i32.const 5)))`;
-    // One small message to each handler, then (when flooding) 60,000 bytes round and round until refused.
-    const flooder = (flood: boolean) => program(PONG, `
-      (local $t i32) (local $r i32)
-      (loop $each
-        (call $expect (call $call ${at("(local.get $t)")} (i32.const 400) (i32.const 4) (i32.const 0)) (i32.const 0))
-        (local.set $t (i32.add (local.get $t) (i32.const 1)))
-        (br_if $each (i32.lt_u (local.get $t) (i32.const ${ifaces.length}))))
-      ${flood ? `
-      (block $refused (loop $more
-        (local.set $r (call $call ${at("(i32.and (local.get $t) (i32.const 3))")} (i32.const 10000) (i32.const 60000) (i32.const 0)))
-        (br_if $refused (local.get $r))
-        (local.set $t (i32.add (local.get $t) (i32.const 1)))
-        (br $more)))
-      (call $expect (i32.or (i32.eq (local.get $r) (i32.const ${E_KERNEL_QUOTA})) (i32.eq (local.get $r) (i32.const ${abi("E_QUEUE_FULL")}))) (i32.const 1))` : ""}`, targets);
-    const attempt = async (flood: boolean) => {
-      const log = await run([
-        ...ifaces.map((h, i) => ({ name: `deaf${i}`, bytes: deaf(h), grants: [REGISTRY] })),
-        ...Array.from({ length: 30 }, (_, i) => ({ name: `flooder${i}`, bytes: flooder(flood), grants: ifaces })),
-        { name: "pong", bytes: pong, grants: [REGISTRY] },
-        { name: "ping", bytes: ping, grants: [KERNEL_LOG, PONG] },
-      ]);
-      assertSurvived(log);
-      assert.match(log, /ping: 200 round trips done/);
-      assert.doesNotMatch(log, /trapped/);
-      return { held: poolHeld(log), kib: kibInUse(log) };
-    };
-    const quiet = await attempt(false);
-    const flooded = await attempt(true);
+    const quiet = await floodRun(false);
+    const flooded = await floodRun(true);
     // FINDING: fails. Messages without needs-answer stay queued at a deaf
     // handler after their sender ends ("the messages it sent are withdrawn"),
     // charged to nobody. What may stay: five registrations and one
@@ -384,5 +401,12 @@ describe("attacks on the kernel memory account (hosted)", function () {
     const expected = 5 * 64 + 30 * ifaces.length * (64 + 9);
     assert.deepEqual([quiet.held, flooded.held], [expected, expected], "the flooders' messages stayed in the pool after they ended");
     assert.ok(flooded.kib <= quiet.kib + 64, `kernel memory in use grew from ${quiet.kib} KiB to ${flooded.kib} KiB`);
+  });
+
+  // FINDING: fails, the consequence of the test above: the pool stays full
+  // after the flooders end, so a process's message larger than its 16 KiB
+  // share is refused for good.
+  it("lets a 60,000-byte message through once the processes that filled the pool have ended", async () => {
+    assert.deepEqual([(await floodRun(false)).bulk, (await floodRun(true)).bulk], ["bulk sent", "bulk sent"]);
   });
 });
