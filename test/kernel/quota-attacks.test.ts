@@ -283,6 +283,47 @@ describe("attacks on the kernel memory account (hosted)", function () {
     assert.equal(many.held, few.held, "the pool holds more after more runs");
   });
 
+  it("drops process.wait waiters when cancelled and keeps none sent without needs-answer, however often", async () => {
+    const napper = program(PONG, deafForever);
+    const waitNapper = encodeMessage("process", "wait", [1n]);
+    const id = (i: string) => `(i32.add (i32.const 1000) (i32.shl ${i} (i32.const 3)))`;
+    const waiter = (rounds: number) => program(PROCESS, `
+      (local $r i32) (local $i i32)
+      (i32.store (i32.const 104) (i32.const 3000)) (i32.store (i32.const 108) (i32.const ${waitNapper.length}))
+      (loop $round
+        (local.set $i (i32.const 0))
+        (loop $ask
+          (call $expect (call $send (i32.const 64) (i32.const 104) (i32.const 1) (i32.const ${NEEDS_ANSWER}) ${id("(local.get $i)")}) (i32.const 0))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $ask (i32.lt_u (local.get $i) (i32.const ${abi("MAX_PENDING_ANSWERS")}))))
+        (call $expect (call $send (i32.const 64) (i32.const 104) (i32.const 1) (i32.const ${NEEDS_ANSWER}) (i32.const 96)) (i32.const ${abi("E_TOO_MANY_PENDING")}))
+        (local.set $i (i32.const 0))
+        (loop $withdraw
+          (call $expect (call $cancel (i64.load ${id("(local.get $i)")})) (i32.const 0))
+          (call $expect (call $send (i32.const 64) (i32.const 104) (i32.const 1) (i32.const 0) (i32.const 96)) (i32.const 0))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $withdraw (i32.lt_u (local.get $i) (i32.const ${abi("MAX_PENDING_ANSWERS")}))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br_if $round (i32.lt_u (local.get $r) (i32.const ${rounds}))))
+      (call $log $str("waiters withdrawn"))
+      ${signalDone}`, { 3000: hex(waitNapper), [ECHO_AT]: ECHO });
+    const attempt = async (rounds: number) => {
+      const log = await run([
+        { name: "napper", bytes: napper, grants: [] },
+        { name: "waiter", bytes: waiter(rounds), grants: [PROCESS, REGISTRY, KERNEL_LOG] },
+        OBSERVER,
+      ]);
+      assertSurvived(log);
+      assert.match(log, /waiter: waiters withdrawn/);
+      assert.equal(poolHeld(log), 64, "only the waiter's registration is left in the pool");
+      return { account: observed(log, "waiter") - waiter(rounds).length, kib: kibInUse(log) };
+    };
+    const few = await attempt(2);
+    const many = await attempt(150);
+    assert.equal(many.account, few.account, "the waiter's account grew with the waits");
+    assert.ok(many.kib <= few.kib + 64, `kernel memory in use grew from ${few.kib} KiB to ${many.kib} KiB`);
+  });
+
   it("charges answers to the asker: a handler whose own account is full still serves its clients", async () => {
     const VOID = testInterface("void");
     // Fills its 2,000,000-byte account with 60,000-byte messages waiting for a first handler, then serves.
