@@ -348,6 +348,35 @@ describe("attacks on the kernel memory account (hosted)", function () {
     assert.doesNotMatch(log, /trapped/);
   });
 
+  it("queues every process-destroyed notification for a handler whose account is full", async () => {
+    const VOID = testInterface("void");
+    const clients = 40;
+    const full = program(PONG, `
+      (local $n i32) (local $seen i32)
+      (call $register (i32.const 64))
+      (block $full (loop $fill
+        (br_if $full (call $call (i32.const 2048) (i32.const 10000) (i32.const 60000) (i32.const ${ALLOW_DELAY})))
+        (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (br_if $fill (i32.lt_u (local.get $n) (i32.const 64)))))
+      (call $log $str("account full"))
+      (loop $count
+        (call $expect (i32.gt_s (call $wait (i32.const 0) (i32.const 0) (i32.const 3) (i32.const 4096) (i32.const 4096)) (i32.const 0)) (i32.const 1))
+        (local.set $seen (i32.add (local.get $seen) (i32.eq (i32.load8_u (i32.const 4096)) (i32.const ${NOTIFICATION.kind.destroyed}))))
+        (br_if $count (i32.lt_u (local.get $seen) (i32.const ${clients}))))
+      (call $log $str("every client's end seen"))
+      ${deafForever}`, { 2048: VOID });
+    const client = program(PONG, `
+      (call $expect (call $call (i32.const 64) (i32.const 400) (i32.const 4) (i32.const ${NEEDS_ANSWER | ALLOW_DELAY})) (i32.const 0))`);
+    const log = await run([
+      { name: "full", bytes: full, grants: [REGISTRY, VOID, KERNEL_LOG], kernelMemory: 1_000_000 },
+      ...Array.from({ length: clients }, (_, i) => ({ name: `client${i}`, bytes: client, grants: [PONG] })),
+    ]);
+    assertSurvived(log);
+    assert.match(log, /full: account full/);
+    assert.match(log, /full: every client's end seen/);
+    assert.doesNotMatch(log, /trapped/);
+  });
+
   it("refuses a DMA buffer past the quota, gives it once the first is freed, and keeps the account flat", async () => {
     const allocate = encodeMessage("hardware", "allocateDma", [1 << 20]);
     const free = encodeMessage("hardware", "freeDma", [0n]);
