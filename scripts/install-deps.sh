@@ -23,6 +23,8 @@ declare -A PACKAGE_PROOF=(
   [binutils]=/usr/bin/nm
   [clang]=/usr/bin/clang
   [lld]=/usr/bin/wasm-ld
+  [wasi-libc]=/usr/lib/wasm32-wasi/libc.a
+  [libclang-rt-14-dev-wasm32]=/usr/lib/llvm-14/lib/clang/14.0.6/lib/wasi/libclang_rt.builtins-wasm32.a
   [console-setup-linux]=/usr/share/consolefonts/Lat15-Terminus16.psf.gz
   [pciutils]=/usr/share/misc/pci.ids
 )

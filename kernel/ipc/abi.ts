@@ -55,6 +55,8 @@ export const MAX_BUFFERS: u32 = 16;
 export const KERNEL_QUOTA_BYTES: u64 = 33554432;
 /** What each kernel object costs its account beside its bytes: the record that keeps it. */
 export const KERNEL_OBJECT_BYTES: u32 = 64;
+/** An answer payload this small is delivered even past the asker's quota: no bigger than the error that would replace it. */
+export const ANSWER_ALWAYS_BYTES: u32 = 256;
 /**
  * Bytes of the kernel's message pool each process may hold even when the
  * pool is full, 16 KiB: room for small messages whatever others hold.

@@ -50,7 +50,8 @@ function pastShare(held: u64): u64 {
 /** Whether `p` may have the kernel hold `bytes` more of the pool for it. */
 export function canPool(p: Process, bytes: u64): bool {
   const growth = pastShare(p.pooledBytes + bytes) - pastShare(p.pooledBytes);
-  return p.kernelBytes + bytes <= p.kernelQuota && poolOverShares + growth <= poolLimit;
+  // Within its share it may, however far forced charges took the pool.
+  return p.kernelBytes + bytes <= p.kernelQuota && (growth == 0 || poolOverShares + growth <= poolLimit);
 }
 
 /** Charges `bytes` of the pool to `p`, room or not (bounded by count limits elsewhere). */

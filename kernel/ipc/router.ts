@@ -6,7 +6,7 @@
 // process (a notification queued, a wait completed) is kernel/proc/'s: it
 // connects its functions at boot, so ipc/ imports nothing of proc/.
 import {
-  ANSWER_HEADER, E_KERNEL_QUOTA, E_NO_HANDLER, E_PERMISSION, E_QUEUE_FULL, E_TOO_MANY_PENDING, E_UNKNOWN_MESSAGE, KERNEL_OBJECT_BYTES, MAX_DELAYED,
+  ANSWER_ALWAYS_BYTES, ANSWER_HEADER, E_KERNEL_QUOTA, E_NO_HANDLER, E_PERMISSION, E_QUEUE_FULL, E_TOO_MANY_PENDING, E_UNKNOWN_MESSAGE, KERNEL_OBJECT_BYTES, MAX_DELAYED,
   MAX_HANDLED_INTERFACES, MAX_PENDING_ANSWERS, MAX_QUEUE_SHARE, MAX_QUEUED_SHARED, MESSAGE_HEADER, NOTIFY_ANSWER, NOTIFY_MESSAGE, OK, SEND_ALLOW_DELAY, SEND_NEEDS_ANSWER,
 } from "./abi";
 import { canPool, pool, poolProblem, unpool } from "./account";
@@ -221,9 +221,11 @@ function notifySender(sender: Process | null, id: u64, isError: bool, bytes: Uin
   if (!sender.alive || !sender.awaiting.has(id)) return;
   sender.awaiting.delete(id);
   // An answer its account has no room for becomes an error answer saying so:
-  // small, and at most one per message it awaits.
+  // small, and at most one per message it awaits. An answer no bigger than
+  // that error would be goes through as it is, so that the asker never hears
+  // that something failed which took place.
   const cost = <u64>bytes.length + KERNEL_OBJECT_BYTES;
-  if (canPool(sender, cost)) deliver(sender, answerNotification(bytes, id, isError));
+  if (<u32>bytes.length <= ANSWER_HEADER + ANSWER_ALWAYS_BYTES || canPool(sender, cost)) deliver(sender, answerNotification(bytes, id, isError));
   else {
     const reason = "answer of " + (bytes.length - <i32>ANSWER_HEADER).toString() + " bytes dropped: " + poolProblem(sender, cost);
     deliver(sender, answerNotification(framed(ANSWER_HEADER, errorPayload(reason)), id, true));

@@ -14,11 +14,11 @@ import { LOADER_INTERFACE } from "../ipc/interfaces.generated";
 import { Message } from "../ipc/message";
 import { KERNEL_QUOTA_BYTES } from "../ipc/abi";
 import { poolProblem } from "../ipc/account";
-import { hold, kernelAnswer, kernelCancel, kernelRefuse, kernelSend, reserve } from "../ipc/router";
+import { hold, kernelCancel, kernelRefuse, kernelSend, reserve } from "../ipc/router";
 import * as loader from "../../interfaces/as/generated/loader";
-import { encodeStartAnswer } from "../../interfaces/as/generated/process";
 import { Process } from "../ipc/process";
-import { spawn, SpawnResult } from "./table";
+import { answerWhenStarted, startInCall } from "./loading";
+import { Spawn, SpawnResult } from "./table";
 
 /** A process.start waiting for the loader's answer. */
 class PendingLoad {
@@ -44,34 +44,38 @@ function moduleByCid(cid: string): BootModule | null {
   return null;
 }
 
-/** Starts the module named by `cid` as a process called `name` with a kernel memory quota of `quota` bytes. */
-export function launch(name: string, cid: string, grants: Set<string>, args: string[], quota: u64): SpawnResult {
-  const m = moduleByCid(cid);
-  if (m === null) return new SpawnResult(null, "no boot module has CID " + cid);
+/** Begins starting boot module `m` as a process called `name` with a kernel memory quota of `quota` bytes (see Spawn). */
+function spawnBootModule(m: BootModule, name: string, grants: Set<string>, args: string[], quota: u64): Spawn {
   const length = <u32>(m.end - m.start);
   const bytes = heap.alloc(max<usize>(length, 1));
   physRead(bytes, m.start, length);
-  const result = spawn(name, cid, bytes, length, grants, args, quota);
+  const spawn = new Spawn(name, m.cid, bytes, length, grants, args, quota);
   heap.free(bytes);
-  return result;
+  return spawn;
 }
 
-function answerStart(requester: Process, request: Message, result: SpawnResult): void {
-  const p = result.process;
-  if (p === null) {
-    kernelRefuse(requester, request, result.error);
-    return;
-  }
-  p.parent = requester.pid;
-  kernelAnswer(requester, request, false, encodeStartAnswer(p.pid));
+/** Starts the module named by `cid` as a process called `name`, in one go (at boot, before any process runs). */
+export function launch(name: string, cid: string, grants: Set<string>, args: string[], quota: u64): SpawnResult {
+  const m = moduleByCid(cid);
+  if (m === null) return new SpawnResult(null, "no boot module has CID " + cid);
+  const spawn = spawnBootModule(m, name, grants, args, quota);
+  spawn.work(i64.MAX_VALUE);
+  return spawn.result!;
 }
 
-/** process.start: from a boot module at once, else through the loader; answers `request`. */
+/** Starts the module named by `cid` for `requester`, in slices of its turns; answers `request` when done. */
+function launchFor(requester: Process, request: Message, name: string, cid: string, grants: Set<string>, args: string[], quota: u64): void {
+  const m = moduleByCid(cid);
+  if (m === null) kernelRefuse(requester, request, "no boot module has CID " + cid);
+  else startInCall(requester, request, spawnBootModule(m, name, grants, args, quota));
+}
+
+/** process.start: from a boot module, else through the loader; answers `request` once started. */
 export function startForRequest(
   requester: Process, request: Message, name: string, digest: StaticArray<u8>, cid: string, grants: Set<string>, args: string[],
 ): void {
   if (moduleByCid(cid) !== null) {
-    answerStart(requester, request, launch(name, cid, grants, args, kernelQuotaOf(cid)));
+    launchFor(requester, request, name, cid, grants, args, kernelQuotaOf(cid));
     return;
   }
   if (pendingLoadsOf(requester) >= MAX_PENDING_LOADS) {
@@ -128,8 +132,8 @@ export function loadAnswered(id: u64, isError: bool, payload: Uint8Array): void 
     return;
   }
   const bytes = answer.bytes;
-  const quota = kernelQuotaOf(pending.cid);
-  answerStart(pending.requester, pending.request, spawn(pending.name, pending.cid, bytes.dataStart, bytes.length, pending.grants, pending.args, quota));
+  const spawn = new Spawn(pending.name, pending.cid, bytes.dataStart, bytes.length, pending.grants, pending.args, kernelQuotaOf(pending.cid));
+  answerWhenStarted(pending.requester, pending.request, spawn);
 }
 
 function readText(m: BootModule): string {
@@ -170,7 +174,7 @@ export function runForRequest(requester: Process, request: Message, name: string
   const grants = new Set<string>();
   const wanted = entry.grants.values();
   for (let g = 0; g < wanted.length; g++) if (requester.grants.has(wanted[g])) grants.add(wanted[g]);
-  answerStart(requester, request, launch(name, entry.cid, grants, args, quotaOf(entry)));
+  launchFor(requester, request, name, entry.cid, grants, args, quotaOf(entry));
 }
 
 const WASM_MAGIC: u32 = 0x6d736100;

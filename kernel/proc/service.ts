@@ -12,6 +12,7 @@ import { cidOfDigest } from "../identity/cid";
 import { fuelUsed } from "../sched/scheduler";
 import { waitFor } from "./exits";
 import { runForRequest, startableModules, startForRequest } from "./launch";
+import { loadsOf } from "./loading";
 import { Process, ProcessState } from "../ipc/process";
 import { allProcesses, childrenOf, endProcess, processByPid, startedBy } from "./table";
 
@@ -42,7 +43,8 @@ function malformed(sender: Process, m: Message): void {
 
 // "" when `sender` may start a process with this name and arguments, else why not.
 function startProblem(sender: Process, name: string, args: string[]): string {
-  if (childrenOf(sender.pid) >= MAX_CHILDREN) return "at most " + MAX_CHILDREN.toString() + " live processes started by one process";
+  // Starts under way count: each becomes a child.
+  if (childrenOf(sender.pid) + loadsOf(sender) >= MAX_CHILDREN) return "at most " + MAX_CHILDREN.toString() + " live processes started by one process";
   if (name.length == 0 || String.UTF8.byteLength(name) > MAX_NAME_BYTES) return "a process name has 1 to " + MAX_NAME_BYTES.toString() + " bytes";
   if (args.length > MAX_ARGUMENTS) return "at most " + MAX_ARGUMENTS.toString() + " arguments";
   return "";

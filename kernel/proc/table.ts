@@ -1,4 +1,5 @@
-// The process table: creating a process from module bytes, delivering
+// The process table: creating a process from module bytes (in slices of
+// bounded work, see Spawn), delivering
 // notifications (waking a process blocked in wait), and ending processes
 // with every resource they held given back.
 import { E_BUFFER_TOO_SMALL, KERNEL_OBJECT_BYTES, MAX_PROCESSES, NOTIFY_MESSAGE } from "../ipc/abi";
@@ -7,9 +8,9 @@ import { poolUnclaimedBytes } from "../ipc/account";
 import { answersPendingCall, completePendingCall } from "../ipc/host-call";
 import { endServices } from "../ipc/kernel-service";
 import { releaseProcess } from "../ipc/router";
-import { decodeModule } from "../wasm/decode";
+import { DecodeJob } from "../wasm/decode";
 import { Thread } from "../wasm/execute";
-import { INSTANTIATE_OK, instantiate } from "../wasm/instance";
+import { INSTANTIATE_OK, Instantiation } from "../wasm/instance";
 import { Limits } from "../wasm/limits";
 import { Module } from "../wasm/module";
 import { TABLE_ELEMENT_BYTES } from "../wasm/runtime";
@@ -19,7 +20,8 @@ import { forgetProcess, makeRunnable } from "../sched/scheduler";
 import { heapAvailableBytes, heapLargestAllocation } from "../mem/heap";
 import { Process, ProcessState, WaitRequest } from "../ipc/process";
 import { recordEnd } from "./exits";
-import { writeToModule } from "../ipc/system-call";
+import { cancelLoads } from "./loading";
+import { SystemCalls, writeToModule } from "../ipc/system-call";
 import { defineSystemCalls } from "./syscalls";
 
 const processes = new Map<u64, Process>();
@@ -36,6 +38,7 @@ function processLimits(): Limits {
   limits.maxTotalTableElements = limits.maxTableSize;
   limits.valueStackSlots = 1 << 16;
   limits.maxCallDepth = 4096;
+  limits.canGrowMemory = kernelCanGrow;
   return limits;
 }
 
@@ -55,7 +58,7 @@ export function childrenOf(pid: u64): i32 {
   return count;
 }
 
-/** Whether `ancestor` started `p`, or started a live process that did, and so on. */
+/** Whether `ancestor` started `p`, or started a process that did (orphans are adopted, see adoptOrphans), and so on. */
 export function startedBy(p: Process, ancestor: Process): bool {
   let parent = processByPid(p.parent);
   while (parent !== null) {
@@ -73,7 +76,9 @@ export class SpawnResult {
 // message buffers, page tables and its own data structures.
 const KERNEL_RESERVE: u64 = 2 << 20;
 const WASM_PAGE: u64 = 64 << 10;
-
+// Decoded code is about four times the size of the module's code section:
+// counting the whole module four times errs on the safe side.
+const CODE_EXPANSION: u64 = 4;
 /** Bytes of the memory a new process of `module` starts with: one heap block. */
 function memoryBytes(module: Module): u64 {
   return module.memories.length > 0 ? <u64>module.memories[0].min * WASM_PAGE : 0;
@@ -95,8 +100,7 @@ function kernelStartBytes(module: Module, limits: Limits): u64 {
 /** "" when the kernel can afford to start `module`, which holds `kernelBytes` of kernel memory, else why not. */
 function memoryProblem(module: Module, kernelBytes: u64): string {
   const cost = memoryBytes(module) + kernelBytes;
-  // What the message pool may still take is not the new process's to use.
-  const available = heapAvailableBytes() - min(heapAvailableBytes(), poolUnclaimedBytes(processes.size));
+  const available = freeForLoads();
   if (cost + KERNEL_RESERVE > available) {
     return "not enough memory to start another process (it needs " + (cost >> 10).toString() + " KiB, " + (available >> 10).toString() +
       " KiB are free and the kernel keeps " + (KERNEL_RESERVE >> 10).toString() + " KiB)";
@@ -111,58 +115,185 @@ function memoryProblem(module: Module, kernelBytes: u64): string {
   return "";
 }
 
+// Starts under way hold their module's copy and its code as it grows, then
+// what instantiation creates; each sets aside what it may come to (the
+// decode's, then the start cost), so that together they cannot exhaust the
+// heap.
+let reservedForLoads: u64 = 0;
+
 /**
- * Decodes, validates and instantiates a module and makes its `_start`
- * runnable, with a kernel memory account of `quota` bytes.
+ * Free kernel heap less what starts under way have set aside and what the
+ * message pool may still take (kernel/ipc/account.ts).
  */
-export function spawn(name: string, cid: string, bytes: usize, length: u32, grants: Set<string>, args: string[], quota: u64): SpawnResult {
-  if (processes.size >= MAX_PROCESSES) return new SpawnResult(null, "too many processes (" + MAX_PROCESSES.toString() + ")");
-  const limits = processLimits();
-  const decoded = decodeModule(bytes, length, limits);
-  if (decoded.module === null) return new SpawnResult(null, decoded.error);
-  const kernelBytes = kernelStartBytes(decoded.module!, limits);
-  let problem = kernelBytes > quota ? "it needs " + (kernelBytes >> 10).toString() + " KiB of kernel memory, its quota is " + (quota >> 10).toString() + " KiB" : "";
-  if (problem.length == 0) problem = memoryProblem(decoded.module!, kernelBytes);
-  if (problem.length > 0) {
-    decoded.module!.dispose();
-    return new SpawnResult(null, problem);
+function freeForLoads(): u64 {
+  const available = heapAvailableBytes();
+  const set = reservedForLoads + poolUnclaimedBytes(processes.size);
+  return available > set ? available - set : 0;
+}
+
+/**
+ * Whether a memory may grow from `oldBytes` to `newBytes` and the kernel
+ * still keep its reserve. The heap may have to move the memory to a new
+ * block of the whole new size, so that block must be there too.
+ */
+function kernelCanGrow(oldBytes: u64, newBytes: u64): bool {
+  return newBytes - oldBytes + KERNEL_RESERVE <= freeForLoads() && newBytes + WASM_PAGE <= heapLargestAllocation();
+}
+
+function loadCost(length: u32): u64 {
+  return <u64>length * (1 + CODE_EXPANSION);
+}
+
+/** "" when the kernel can afford to decode a module of `length` bytes beside the other starts under way, else why not. */
+function loadProblem(length: u32): string {
+  const cost = loadCost(length);
+  const available = freeForLoads();
+  if (cost + KERNEL_RESERVE <= available) return "";
+  return "not enough memory to load another module (it needs " + (cost >> 10).toString() + " KiB while it loads, " + (available >> 10).toString() +
+    " KiB are free beside the other starts under way and the kernel keeps " + (KERNEL_RESERVE >> 10).toString() + " KiB)";
+}
+
+function tooManyProcesses(): string {
+  return processes.size >= MAX_PROCESSES ? "too many processes (" + MAX_PROCESSES.toString() + ")" : "";
+}
+
+/**
+ * A process being started: decoding (validation and compilation with it),
+ * then instantiation, each done in slices of bounded work by work(), and at
+ * last the process, runnable. `result` is set once it is done, started or
+ * refused; cancel() drops an unfinished one with everything it holds.
+ */
+export class Spawn {
+  result: SpawnResult | null = null;
+  private limits: Limits = processLimits();
+  private decoding: DecodeJob | null = null;
+  private instantiation: Instantiation | null = null;
+  private store: Store | null = null;
+  private calls: SystemCalls | null = null;
+  /** The module's start function, run on the process's thread before `_start`. */
+  private startFunction: i32 = -1;
+
+  /** Kernel memory set aside for the start (see reservedForLoads). */
+  private reserved: u64 = 0;
+  /** What the new process's account holds from the start (kernelStartBytes). */
+  private kernelBytes: u64 = 0;
+
+  constructor(
+    public name: string, public cid: string, bytes: usize, length: u32, public grants: Set<string>, public args: string[],
+    /** The new process's kernel memory quota. */
+    public quota: u64,
+  ) {
+    // A module past the size limit is refused by the decoder, for that reason.
+    let problem = tooManyProcesses();
+    if (problem.length == 0 && length <= this.limits.maxModuleBytes) problem = loadProblem(length);
+    if (problem.length > 0) {
+      this.result = new SpawnResult(null, problem);
+    } else {
+      this.reserve(loadCost(length));
+      this.decoding = new DecodeJob(bytes, length, this.limits);
+    }
   }
-  const store = new Store(limits);
-  const pid = nextPid;
-  const calls = defineSystemCalls(store, decoded.module!);
-  // The module's start function runs on the process's own thread, under
-  // the scheduler's fuel, not inside instantiation where nothing could
-  // preempt an endless loop.
-  const module = decoded.module!;
-  const startFunction = module.start;
-  module.start = -1;
-  const result = instantiate(store, module);
-  if (result.status != INSTANTIATE_OK) {
-    release(store, module);
-    return new SpawnResult(null, result.error);
+
+  get done(): bool {
+    return this.result !== null;
   }
-  const instance = result.instance!;
-  const entry = instance.exports.has("_start") ? instance.exports.get("_start") : null;
-  if (entry === null || entry.kind != EXTERN_FUNC || entry.func!.type.params.length != 0) {
-    release(store, module);
-    return new SpawnResult(null, "module has no _start function without parameters");
+
+  /** Goes on until about `budget` units of work are used or the start is done; returns what is left of `budget`. */
+  work(budget: i64): i64 {
+    while (this.result === null && budget > 0) {
+      const instantiation = this.instantiation;
+      if (instantiation === null) {
+        budget = this.decoding!.work(budget);
+        if (this.decoding!.done) this.decoded();
+      } else {
+        budget = instantiation.work(budget);
+        if (instantiation.done) this.instantiated(instantiation);
+      }
+    }
+    return budget;
   }
-  const thread = new Thread(limits);
-  const p = new Process(pid, name, cid, grants, store, instance, thread);
-  p.arguments = args;
-  p.kernelQuota = quota;
-  p.kernelBytes = kernelBytes;
-  if (startFunction >= 0) {
-    thread.start(instance.funcs[startFunction], 0);
-    p.next = entry.func;
-  } else {
-    thread.start(entry.func!, 0);
+
+  cancel(): void {
+    if (this.result !== null) return;
+    if (this.instantiation !== null) release(this.store!, this.instantiation!.m);
+    else this.decoding!.cancel();
+    this.finish(new SpawnResult(null, "cancelled"));
   }
-  calls.bind(p);
-  nextPid++;
-  processes.set(pid, p);
-  makeRunnable(p);
-  return new SpawnResult(p, "");
+
+  private reserve(bytes: u64): void {
+    reservedForLoads = reservedForLoads - this.reserved + bytes;
+    this.reserved = bytes;
+  }
+
+  private finish(result: SpawnResult): void {
+    this.reserve(0);
+    this.result = result;
+  }
+
+  private decoded(): void {
+    const decoded = this.decoding!.result;
+    const module = decoded.module;
+    if (module === null) {
+      this.finish(new SpawnResult(null, decoded.error));
+      return;
+    }
+    // The module's copy and code are allocated now; what instantiation will
+    // create is set aside instead.
+    this.reserve(0);
+    this.kernelBytes = kernelStartBytes(module, this.limits);
+    const quota = this.quota;
+    let problem = this.kernelBytes > quota ? "it needs " + (this.kernelBytes >> 10).toString() + " KiB of kernel memory, its quota is " + (quota >> 10).toString() + " KiB" : "";
+    if (problem.length == 0) problem = memoryProblem(module, this.kernelBytes);
+    if (problem.length > 0) {
+      module.dispose();
+      this.finish(new SpawnResult(null, problem));
+      return;
+    }
+    this.reserve(memoryBytes(module) + this.kernelBytes);
+    const store = new Store(this.limits);
+    this.store = store;
+    this.calls = defineSystemCalls(store, module);
+    // The module's start function runs on the process's own thread, under
+    // the scheduler's fuel, not inside instantiation where nothing could
+    // preempt an endless loop.
+    this.startFunction = module.start;
+    module.start = -1;
+    this.instantiation = new Instantiation(store, module);
+  }
+
+  private instantiated(instantiation: Instantiation): void {
+    const store = this.store!;
+    const module = instantiation.m;
+    const result = instantiation.result;
+    const problem = result.status != INSTANTIATE_OK ? result.error : tooManyProcesses();
+    if (problem.length > 0) {
+      release(store, module);
+      this.finish(new SpawnResult(null, problem));
+      return;
+    }
+    const instance = result.instance!;
+    const entry = instance.exports.has("_start") ? instance.exports.get("_start") : null;
+    if (entry === null || entry.kind != EXTERN_FUNC || entry.func!.type.params.length != 0) {
+      release(store, module);
+      this.finish(new SpawnResult(null, "module has no _start function without parameters"));
+      return;
+    }
+    const thread = new Thread(this.limits);
+    const p = new Process(nextPid++, this.name, this.cid, this.grants, store, instance, thread);
+    p.arguments = this.args;
+    p.kernelQuota = this.quota;
+    p.kernelBytes = this.kernelBytes;
+    if (this.startFunction >= 0) {
+      thread.start(instance.funcs[this.startFunction], 0);
+      p.next = entry.func;
+    } else {
+      thread.start(entry.func!, 0);
+    }
+    this.calls!.bind(p);
+    processes.set(p.pid, p);
+    makeRunnable(p);
+    this.finish(new SpawnResult(p, ""));
+  }
 }
 
 /**
@@ -217,12 +348,22 @@ export function endProcess(p: Process, status: i32, reason: string): void {
   p.exitStatus = status;
   p.exitReason = reason;
   processes.delete(p.pid);
+  cancelLoads(p);
+  adoptOrphans(p);
   releaseProcess(p, reason.length > 0 ? reason : "exited with status " + status.toString());
   endServices(p);
   p.thread.dispose();
   release(p.store, p.instance.module);
   forgetProcess(p);
   recordEnd(p);
+}
+
+// Like Unix reparenting: the children of `p` become its starter's, so the
+// ancestors that could kill them still can. Every parent is live (or 0, the
+// boot configuration), so this is the nearest live ancestor.
+function adoptOrphans(p: Process): void {
+  const all = processes.values();
+  for (let i = 0; i < all.length; i++) if (all[i].parent == p.pid) all[i].parent = p.parent;
 }
 
 // The engine keeps code, memory and tables in unmanaged memory; a process's

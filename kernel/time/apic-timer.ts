@@ -15,6 +15,11 @@ export function apicTimerTicksPerMs(): u64 {
   return ticksPerMs;
 }
 
+/** The longest one-shot the timer can count, in ms (0 uncalibrated). */
+export function longestOneShotMs(): u64 {
+  return ticksPerMs == 0 ? 0 : <u64>FULL_COUNT / ticksPerMs;
+}
+
 /** Measures the timer against the (calibrated) TSC; false if it does not count. */
 export function calibrateApicTimer(apic: LocalApic): bool {
   if (tscTicksPerMs() == 0) return false;

@@ -7,7 +7,7 @@ import { Message } from "../ipc/message";
 import { Process } from "../ipc/process";
 import { kernelAnswer, refuseMalformed } from "../ipc/router";
 import { addSleep, dropSleeps, Sleep } from "./sleeps";
-import { nanosSinceEntry } from "./tsc";
+import { lastNanos, nanosSinceEntry } from "./tsc";
 
 function handle(sender: Process, m: Message): void {
   const p = m.payload;
@@ -15,7 +15,9 @@ function handle(sender: Process, m: Message): void {
   if (time.decodeNow(p) !== null) kernelAnswer(sender, m, false, time.encodeNowAnswer(nanosSinceEntry()));
   else if (sleep === null) refuseMalformed(sender, m, "time");
   else if (sleep.nanos <= nanosSinceEntry() || !m.needsAnswer) kernelAnswer(sender, m, false, time.encodeSleepUntilAnswer());
-  else addSleep(new Sleep(sleep.nanos, sender, m));
+  // An instant the clock never reaches is never answered, and keeps no
+  // timer: the idle kernel halts rather than wait for it.
+  else if (sleep.nanos <= lastNanos()) addSleep(new Sleep(sleep.nanos, sender, m));
 }
 
 export const service = new KernelService(TIME_INTERFACE, handle, dropSleeps);

@@ -62,6 +62,14 @@ export function nanosSinceEntry(): u64 {
   return ticksPerMs == 0 ? 0 : ticksToNanos(rdtsc() - entryTsc);
 }
 
+/**
+ * The last instant the clock reaches before the TSC wraps (2^64 ticks,
+ * about 195 years at 3 GHz); 0 uncalibrated, when the clock stands still.
+ */
+export function lastNanos(): u64 {
+  return ticksToNanos(U64.MAX_VALUE - entryTsc);
+}
+
 export function ticksToNanos(ticks: u64): u64 {
   if (ticksPerMs == 0) return 0;
   // Split to avoid overflow of ticks * 1e6 after a few hours of uptime.

@@ -8,7 +8,7 @@
 import { FuncInst } from "./runtime";
 import * as numeric from "./numeric";
 import * as op from "./opcodes";
-import { THREAD_DONE, THREAD_OUT_OF_FUEL, THREAD_TRAPPED, Thread } from "./execute";
+import { THREAD_DONE, THREAD_OUT_OF_FUEL, THREAD_READY, THREAD_TRAPPED, Thread } from "./execute";
 import {
   TRAP_DIVIDE_BY_ZERO, TRAP_INTEGER_OVERFLOW, TRAP_INVALID_CONVERSION, TRAP_MEMORY_BOUNDS, TRAP_TABLE_BOUNDS, TRAP_UNREACHABLE,
 } from "./trap";
@@ -239,7 +239,8 @@ export function dispatch(t: Thread): i32 {
       case op.OP_MEMORY_COPY:
       case op.OP_MEMORY_FILL: {
         t.save(ip, fp);
-        if (!t.bulkMemory(opcode, inst, ip, fp)) return THREAD_TRAPPED;
+        const stopped = t.bulkMemory(opcode, inst, ip, fp);
+        if (stopped != THREAD_READY) return stopped;
         ip += opcode == op.OP_MEMORY_INIT ? 20 : opcode == op.OP_DATA_DROP ? 8 : 16;
         break;
       }
@@ -250,7 +251,8 @@ export function dispatch(t: Thread): i32 {
       case op.OP_TABLE_SIZE:
       case op.OP_TABLE_FILL: {
         t.save(ip, fp);
-        if (!t.tableOp(opcode, inst, ip, fp)) return THREAD_TRAPPED;
+        const stopped = t.tableOp(opcode, inst, ip, fp);
+        if (stopped != THREAD_READY) return stopped;
         ip += tableOpLength(opcode);
         break;
       }

@@ -27,7 +27,10 @@ export const THREAD_BLOCKED = 4;
 /**
  * Bulk operations (memory and table fill, copy, init, grow) cost one unit of
  * fuel per this many bytes (a table element counts as 8), so that a loop of
- * large fills is preempted as often as a loop of small ones.
+ * large fills is preempted as often as a loop of small ones. A fill, copy or
+ * init that costs more than the fuel left does what the fuel pays for (at
+ * least this many bytes) and stops the thread on the instruction, which the
+ * next run continues.
  */
 export const BULK_BYTES_PER_FUEL: u64 = 1024;
 
@@ -58,6 +61,14 @@ export class Thread {
   blockedResults: usize = 0;
   /** Free for the embedder, e.g. the process a thread belongs to. */
   tag: i32 = 0;
+  /**
+   * The bulk instruction the thread stopped in part-way (its address, 0 when
+   * none) and how many of its bytes or elements are done. The next run starts
+   * at that instruction, which finishes the rest or stops again, so the
+   * address alone tells a continued operation from a new one.
+   */
+  bulkAt: usize = 0;
+  bulkDone: u32 = 0;
 
   /** Bytes of kernel memory the stacks of a thread under `limits` take. */
   static stackBytes(limits: Limits): u64 {
@@ -98,6 +109,7 @@ export class Thread {
     this.funcAddress = 0;
     this.trapKind = TRAP_NONE;
     this.status = THREAD_READY;
+    this.bulkAt = 0;
     this.enter(func, this.stack);
   }
 
@@ -200,8 +212,9 @@ export class Thread {
   }
 
   /**
-   * Charges a bulk operation over `bytes`; with too little fuel left the
-   * operation still completes and the thread stops at its next branch or call.
+   * Charges a grow that zeroed or filled `bytes`; with too little fuel left
+   * the grow has still happened and the thread stops at its next branch or
+   * call (a grow is one step: see engine.md).
    */
   chargeBulk(bytes: u64): void {
     const cost = <i64>(bytes / BULK_BYTES_PER_FUEL);
@@ -259,64 +272,72 @@ export class Thread {
     return callee;
   }
 
-  /** memory.init, data.drop, memory.copy, memory.fill at `ip`; false after a trap. */
-  bulkMemory(opcode: i32, inst: Instance, ip: usize, fp: usize): bool {
+  /**
+   * memory.init, data.drop, memory.copy, memory.fill at `ip`: THREAD_READY
+   * when done, else the status it stopped the thread with. The bounds are
+   * checked on the whole range before any piece is written; a continued
+   * operation checks the same range again, which passes as before (memories
+   * never shrink, and only this instance's code drops its segments).
+   */
+  bulkMemory(opcode: i32, inst: Instance, ip: usize, fp: usize): i32 {
     if (opcode == op.OP_DATA_DROP) {
       inst.droppedData[load<i32>(ip, 4)] = true;
-      return true;
+      return THREAD_READY;
     }
     // The three operand slots follow the data index of memory.init.
     const slots = opcode == op.OP_MEMORY_INIT ? ip + 8 : ip + 4;
     const mem = inst.memory!;
-    const d = <u64>load<u32>(fp + load<u32>(slots));
-    const s = <u64>load<u32>(fp + load<u32>(slots, 4));
-    const n = <u64>load<u32>(fp + load<u32>(slots, 8));
-    if (opcode == op.OP_MEMORY_FILL) {
-      if (d + n > mem.byteLength) return this.trapped(TRAP_MEMORY_BOUNDS);
-      this.chargeBulk(n);
-      memory.fill(mem.base + <usize>d, <u8>s, <usize>n);
-    } else if (opcode == op.OP_MEMORY_COPY) {
-      if (d + n > mem.byteLength || s + n > mem.byteLength) return this.trapped(TRAP_MEMORY_BOUNDS);
-      this.chargeBulk(n);
-      memory.copy(mem.base + <usize>d, mem.base + <usize>s, <usize>n);
-    } else {
+    const d = load<u32>(fp + load<u32>(slots));
+    const s = load<u32>(fp + load<u32>(slots, 4));
+    const n = load<u32>(fp + load<u32>(slots, 8));
+    let source = mem.base + <usize>s;
+    let sourceLength = mem.byteLength;
+    if (opcode == op.OP_MEMORY_INIT) {
       const segment = load<i32>(ip, 4);
       const data = inst.module.datas[segment];
-      const length: u64 = inst.droppedData[segment] ? 0 : data.length;
-      if (d + n > mem.byteLength || s + n > length) return this.trapped(TRAP_MEMORY_BOUNDS);
-      this.chargeBulk(n);
-      memory.copy(mem.base + <usize>d, data.bytes + <usize>s, <usize>n);
+      source = data.bytes + <usize>s;
+      sourceLength = inst.droppedData[segment] ? 0 : data.length;
     }
-    return true;
+    const fill = opcode == op.OP_MEMORY_FILL;
+    if (<u64>d + n > mem.byteLength || (!fill && <u64>s + n > sourceLength)) return this.trap(TRAP_MEMORY_BOUNDS);
+    const done = this.bulkAt == ip ? this.bulkDone : 0;
+    const k = this.bulkPiece(n - done, 1);
+    // A copy to higher addresses goes from the end, so that pieces of an overlapping copy move as one memmove.
+    const at = <usize>(opcode == op.OP_MEMORY_COPY && d > s ? n - done - k : done);
+    const to = mem.base + <usize>d + at;
+    if (fill) memory.fill(to, <u8>s, k);
+    else memory.copy(to, source + at, k);
+    return this.bulkStep(ip, fp, done + k, n);
   }
 
-  /** Table instructions of the 0xFC group at `ip`; false after a trap. */
-  tableOp(opcode: i32, inst: Instance, ip: usize, fp: usize): bool {
+  /** Table instructions of the 0xFC group at `ip`: THREAD_READY when done, else the thread's status (see bulkMemory). */
+  tableOp(opcode: i32, inst: Instance, ip: usize, fp: usize): i32 {
     const a = load<i32>(ip, 4);
     switch (opcode) {
       case op.OP_ELEM_DROP: {
         inst.elems[a] = DROPPED_ELEMS;
-        return true;
+        return THREAD_READY;
       }
       case op.OP_TABLE_SIZE: {
         store<i32>(fp + load<u32>(ip, 8), inst.tables[a].size);
-        return true;
+        return THREAD_READY;
       }
       case op.OP_TABLE_GROW: {
         const count = load<u32>(fp + load<u32>(ip, 12));
         this.chargeBulk(<u64>count * TABLE_ELEMENT_BYTES);
         const grown = inst.tables[a].grow(count, load<u64>(fp + load<u32>(ip, 8)));
         store<i32>(fp + load<u32>(ip, 16), grown);
-        return true;
+        return THREAD_READY;
       }
       case op.OP_TABLE_FILL: {
         const table = inst.tables[a];
         const start = load<u32>(fp + load<u32>(ip, 8));
         const n = load<u32>(fp + load<u32>(ip, 16));
-        if (<u64>start + n > table.size) return this.trapped(TRAP_TABLE_BOUNDS);
-        this.chargeBulk(<u64>n * TABLE_ELEMENT_BYTES);
-        table.fill(start, n, load<u64>(fp + load<u32>(ip, 12)));
-        return true;
+        if (<u64>start + n > table.size) return this.trap(TRAP_TABLE_BOUNDS);
+        const done = this.bulkAt == ip ? this.bulkDone : 0;
+        const k = this.bulkPiece(n - done, TABLE_ELEMENT_BYTES);
+        table.fill(start + done, k, load<u64>(fp + load<u32>(ip, 12)));
+        return this.bulkStep(ip, fp, done + k, n);
       }
     }
     const b = load<i32>(ip, 8);
@@ -326,22 +347,49 @@ export class Thread {
     if (opcode == op.OP_TABLE_COPY) {
       const dst = inst.tables[a];
       const src = inst.tables[b];
-      if (<u64>d + n > dst.size || <u64>s + n > src.size) return this.trapped(TRAP_TABLE_BOUNDS);
-      this.chargeBulk(<u64>n * TABLE_ELEMENT_BYTES);
-      memory.copy(dst.elems + (<usize>d << 3), src.elems + (<usize>s << 3), <usize>n << 3);
-      return true;
+      if (<u64>d + n > dst.size || <u64>s + n > src.size) return this.trap(TRAP_TABLE_BOUNDS);
+      const done = this.bulkAt == ip ? this.bulkDone : 0;
+      const k = this.bulkPiece(n - done, TABLE_ELEMENT_BYTES);
+      // From the end to higher indices, as in bulkMemory.
+      const at = d > s ? n - done - k : done;
+      memory.copy(dst.elems + (<usize>(d + at) << 3), src.elems + (<usize>(s + at) << 3), <usize>k << 3);
+      return this.bulkStep(ip, fp, done + k, n);
     }
     const elems = inst.elems[a];
     const table = inst.tables[b];
-    if (<u64>d + n > table.size || <u64>s + n > <u64>elems.length) return this.trapped(TRAP_TABLE_BOUNDS);
-    this.chargeBulk(<u64>n * TABLE_ELEMENT_BYTES);
-    for (let i: u32 = 0; i < n; i++) table.set(d + i, elems[s + i]);
-    return true;
+    if (<u64>d + n > table.size || <u64>s + n > <u64>elems.length) return this.trap(TRAP_TABLE_BOUNDS);
+    const done = this.bulkAt == ip ? this.bulkDone : 0;
+    const k = this.bulkPiece(n - done, TABLE_ELEMENT_BYTES);
+    for (let i = done; i < done + k; i++) table.set(d + i, elems[s + i]);
+    return this.bulkStep(ip, fp, done + k, n);
   }
 
-  private trapped(kind: i32): bool {
-    this.trap(kind);
-    return false;
+  /**
+   * How many of the `left` units (of `unitBytes` each) of a bulk operation
+   * this run does, charged: all when the fuel left pays for them, else what
+   * it pays for, at least one unit of fuel's worth so that every run makes
+   * progress, emptying the fuel.
+   */
+  private bulkPiece(left: u32, unitBytes: u64): u32 {
+    const cost = <i64>(<u64>left * unitBytes / BULK_BYTES_PER_FUEL);
+    if (cost <= this.fuel) {
+      this.fuel -= cost;
+      return left;
+    }
+    const paid = this.fuel > 1 ? this.fuel : 1;
+    this.fuel = 0;
+    return min(left, <u32>(<u64>paid * BULK_BYTES_PER_FUEL / unitBytes));
+  }
+
+  /** After `done` of the `n` units of the bulk instruction at `ip`: THREAD_READY, or the thread stopped on it for the rest. */
+  private bulkStep(ip: usize, fp: usize, done: u32, n: u32): i32 {
+    if (done == n) {
+      this.bulkAt = 0;
+      return THREAD_READY;
+    }
+    this.bulkAt = ip;
+    this.bulkDone = done;
+    return this.outOfFuel(ip, fp);
   }
 }
 

@@ -164,6 +164,18 @@ export function signature(instance: i32, name: usize, nameLength: u32, out: usiz
   return (type.params.length << 16) | type.results.length;
 }
 
+/** Where the contents of an exported memory or table lie in this build's memory; 0 for other exports. */
+export function exportContents(instance: i32, name: usize, nameLength: u32): usize {
+  const e = findExport(instance, name, nameLength)!;
+  return e.memory !== null ? e.memory!.base : e.table !== null ? e.table!.elems : 0;
+}
+
+/** Bytes of an exported memory's or table's contents (8 per table element); 0 for other exports. */
+export function exportContentsLength(instance: i32, name: usize, nameLength: u32): u32 {
+  const e = findExport(instance, name, nameLength)!;
+  return e.memory !== null ? <u32>e.memory!.byteLength : e.table !== null ? e.table!.size << 3 : 0;
+}
+
 /** Starts a thread calling an exported function with arguments from `args`; returns its handle. */
 export function threadStart(instance: i32, name: usize, nameLength: u32, args: usize): i32 {
   const thread = new Thread(limits);
@@ -181,6 +193,11 @@ export function threadRun(thread: i32, fuel: i64): i32 {
 
 export function threadResult(thread: i32, i: i32): u64 {
   return threads[thread]!.result(i);
+}
+
+/** The fuel a thread has left of its last run. */
+export function threadFuel(thread: i32): i64 {
+  return threads[thread]!.fuel;
 }
 
 export function threadTrap(thread: i32): string {

@@ -4,6 +4,13 @@
 /** Pages in the largest block the AssemblyScript heap can hand out (just under 1 GiB). */
 export const MAX_BLOCK_PAGES: u32 = 16383;
 
+/** Whether the embedder can spare the memory for a memory to grow from `oldBytes` to `newBytes`. */
+export type GrowCheck = (oldBytes: u64, newBytes: u64) => bool;
+
+function alwaysAffordable(oldBytes: u64, newBytes: u64): bool {
+  return true;
+}
+
 export class Limits {
   /** Largest module accepted, in bytes. */
   maxModuleBytes: u32 = 64 << 20;
@@ -23,6 +30,12 @@ export class Limits {
   maxTotalMemoryPages: u64 = 16384;
   /** Elements of all the tables of a store together. */
   maxTotalTableElements: u64 = 1 << 22;
+  /**
+   * Asked before a memory.grow takes memory: the engine cannot see what
+   * else its embedder needs (the kernel keeps a reserve for itself), so a
+   * grow it refuses returns -1.
+   */
+  canGrowMemory: GrowCheck = alwaysAffordable;
 }
 
 /**

@@ -64,8 +64,10 @@ export class MemoryInst {
     const wanted = <u64>old + delta;
     if (wanted > <u64>this.budget.memoryCeiling || (this.hasMax && wanted > <u64>this.max)) return -1;
     if (delta == 0) return <i32>old;
-    if (!this.budget.takePages(delta)) return -1;
     const bytes = wanted * PAGE_SIZE;
+    const affordable = this.budget.limits.canGrowMemory;
+    if (!affordable(this.byteLength, bytes)) return -1;
+    if (!this.budget.takePages(delta)) return -1;
     this.base = heap.realloc(this.base, <usize>bytes + 8);
     memory.fill(this.base + <usize>this.byteLength, 0, <usize>(bytes - this.byteLength));
     this.pages = <u32>wanted;

@@ -20,6 +20,9 @@ export const SMALL_PC: Region[] = [
   { base: 0xfffc0000, length: 0x40000, type: RESERVED },
 ];
 
+/** The small PC with 256 MiB of RAM, room for a process's whole 64 MiB memory. */
+export const LARGER_PC: Region[] = SMALL_PC.map((r) => (r.base === MiB ? { ...r, length: 255 * MiB } : r));
+
 /** The small PC without an ACPI RSDP tag, for tests that supply their own. */
 export function smallPcWithoutRsdp(cmdline = ""): BootInfoBuilder {
   return new BootInfoBuilder()

@@ -1,7 +1,7 @@
 // Boot information that carries test programs and a boot configuration
 // naming them by CID, for the hosted kernel tests.
 import { cidOf } from "../../tools/identity/cid.ts";
-import { BootInfoBuilder, ModuleLayout, Placed } from "../../tools/hosted/multiboot2.ts";
+import { BootInfoBuilder, ModuleLayout, Placed, Region } from "../../tools/hosted/multiboot2.ts";
 import { MODULES_AT, SMALL_PC } from "./boots.ts";
 import type { Machine } from "./machine.ts";
 
@@ -19,15 +19,16 @@ export interface BootProgram {
 
 /**
  * Boot information carrying `programs` and a configuration that starts them;
- * `extraTags` adds to it (a framebuffer, an RSDP).
+ * `extraTags` adds to it (a framebuffer, an RSDP); `memoryMap` is the RAM.
  */
 export async function bootWithPrograms(
   programs: BootProgram[],
   extraConfig = "",
   cmdline = "",
   extraTags: (b: BootInfoBuilder) => void = () => undefined,
+  memoryMap: Region[] = SMALL_PC,
 ): Promise<{ info: Uint8Array; modules: Placed[] }> {
-  const info = new BootInfoBuilder().commandLine(cmdline).memoryMap(SMALL_PC);
+  const info = new BootInfoBuilder().commandLine(cmdline).memoryMap(memoryMap);
   extraTags(info);
   const layout = new ModuleLayout(info, MODULES_AT);
   const lines: string[] = [];

@@ -120,6 +120,19 @@ describe("npx atoll run", function () {
     assert.match(handler.stderr, /none\.wasm: no such file/);
   });
 
+  it("ends a silent module that computes forever at --timeout, natively and in Node", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "atoll-silent-"));
+    const silent = join(dir, "silent.wasm");
+    writeFileSync(silent, (await wabt()).parseWat("silent.wat", `(module (func (export "_start") (loop $spin (br $spin))))`).toBinary({}).buffer);
+    for (const node of [[], ["--node"]]) {
+      // Far longer than the timeout: a run still going then was never stopped.
+      const r = spawnSync("node", ["tools/cli/atoll.mjs", "run", ...node, "--timeout", "1", silent], { encoding: "utf8", timeout: 45_000 });
+      assert.equal(r.signal, null, `atoll run ${node.join(" ")} was still running after 45 s`);
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, /atoll run: timed out \(the modules still ran\)/);
+    }
+  });
+
   it("exits 1 after a kernel panic, natively and in Node, with the panic on the terminal", () => {
     for (const node of [[], ["--node"]]) {
       // poweroff: the kernel stops waiting for the console's input, goes idle and then faults.

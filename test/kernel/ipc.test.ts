@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { newMachine } from "../harness/machine.ts";
 import { ping, PONG, run } from "../harness/hostile.ts";
+import { startKillCycles } from "../harness/soak.ts";
 import { cidOf } from "../../tools/identity/cid.ts";
 import { bootWithPrograms } from "../harness/programs.ts";
 import { interfaceHash, NOTIFICATION, program } from "../../tools/hosted/programs.ts";
@@ -441,34 +442,6 @@ describe("process lifecycle (hosted)", function () {
   const sleeper = program(PONG, `(drop (call $wait (i32.const 0) (i32.const 0) (i32.const 3) (i32.const 4096) (i32.const 4096)))`);
   const digest = createHash("sha256").update(sleeper).digest("hex");
 
-  // Starts the sleeper and kills it, `cycles` times, then logs.
-  function cycler(cycles: number): Uint8Array {
-    return program(digest, `
-      (local $i i32)
-      ${START_CHILD}
-      (loop $again
-        (call $expect (call $call (i32.const 900) (i32.const 600) (i32.const 50) (i32.const ${NEEDS_ANSWER})) (i32.const 0))
-        (call $expect (call $await) (i32.const 0))
-        (i32.store8 (i32.const 700) (i32.const 2))
-        (i64.store (i32.const 701) (i64.load (i32.const ${NOTIFICATION.at.answerData})))
-        (call $expect (call $call (i32.const 900) (i32.const 700) (i32.const 9) (i32.const ${NEEDS_ANSWER})) (i32.const 0))
-        (call $expect (call $await) (i32.const 0))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br_if $again (i32.lt_u (local.get $i) (i32.const ${cycles}))))
-      (call $log $str("cycles done"))`, { 900: PROCESS });
-  }
-
-  async function cycle(cycles: number): Promise<{ log: string; kib: number }> {
-    const bytes = cycler(cycles);
-    const log = await run([
-      { name: "cycler", bytes, grants: [KERNEL_LOG, PROCESS] },
-      { name: "sleeper", bytes: sleeper, grants: [], notStarted: true },
-    ]);
-    const memory = /kernel memory \d+ KiB, (\d+) KiB in use/.exec(log);
-    assert.ok(memory, "memory figure missing");
-    return { log, kib: Number(memory[1]) };
-  }
-
   it("refuses a malformed module a thousand times without keeping memory", async () => {
     const garbage = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96]);
     const garbageDigest = createHash("sha256").update(garbage).digest("hex");
@@ -516,8 +489,8 @@ describe("process lifecycle (hosted)", function () {
   it("starts and kills a thousand processes with kernel memory back at its baseline", async () => {
     // What is in use after a full collection: the heap's mapped size steps
     // up once, somewhere, as the incremental collector lets garbage pile up.
-    const few = await cycle(500);
-    const many = await cycle(1500);
+    const few = await startKillCycles(500);
+    const many = await startKillCycles(1500);
     assert.match(many.log, /cycler: cycles done/);
     assert.equal(many.log.match(/ended: killed by process 1/g)?.length, 1500);
     // One Wasm page of slack: the heap may round differently, but must not grow with the cycles.

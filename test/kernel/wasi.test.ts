@@ -3,6 +3,10 @@
 // decide what it may do (docs/wasi.md). A stand-in console module logs what
 // the program writes and types a line for it to read.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { assertSurvived, run } from "../harness/hostile.ts";
 import { cidOf } from "../../tools/identity/cid.ts";
 import { interfaceHash, NOTIFICATION, program, wat2wasm } from "../../tools/hosted/programs.ts";
@@ -12,7 +16,7 @@ const KERNEL_LOG = interfaceHash("kernel-log");
 const REGISTRY = interfaceHash("registry");
 const TIME = interfaceHash("time");
 const RANDOM = interfaceHash("random");
-const ERRNO = { success: 0, badf: 8, fault: 21, inval: 28, nosys: 52, notcapable: 76 };
+const ERRNO = { success: 0, badf: 8, fault: 21, inval: 28, nosys: 52, spipe: 70, notcapable: 76 };
 
 /** Handles console: logs each write's text, answers readLine with "typed". */
 const fakeConsole = program(CONSOLE, `
@@ -45,6 +49,8 @@ function wasiProgram(body: string): Uint8Array {
     (import "wasi_snapshot_preview1" "fd_prestat_get" (func $fd_prestat_get (param i32 i32) (result i32)))
     (import "wasi_snapshot_preview1" "path_open" (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
     (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll_oneoff (param i32 i32 i32 i32) (result i32)))
+    (import "wasi_snapshot_preview1" "fd_advise" (func $fd_advise (param i32 i64 i64 i32) (result i32)))
+    (import "wasi_snapshot_preview1" "sock_accept" (func $sock_accept (param i32 i32 i32) (result i32)))
     (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
     (memory (export "memory") 1)
     (data (i32.const 16) "hello ")
@@ -99,7 +105,7 @@ describe("WASI preview 1 (hosted)", function () {
     assert.match(log, /wasi \(pid \d+\) exited with status 3/);
   });
 
-  it("answers with errnos, never a trap: missing grants, bad pointers, descriptors that do not exist, functions not there yet", async () => {
+  it("answers with errnos, never a trap: missing grants, bad pointers, descriptors that do not exist, streams that cannot seek, functions not there yet", async () => {
     const log = await runWasi(`
       (call $check (call $random_get (i32.const 100) (i32.const 5000)) (i32.const ${ERRNO.success}))
       (call $check (call $random_get (i32.const 65530) (i32.const 100)) (i32.const ${ERRNO.fault}))
@@ -112,9 +118,29 @@ describe("WASI preview 1 (hosted)", function () {
       (call $check (call $fd_read (i32.const 0) (i32.const 6000) (i32.const 1) (i32.const 420)) (i32.const ${ERRNO.badf}))
       (call $check (call $fd_prestat_get (i32.const 3) (i32.const 100)) (i32.const ${ERRNO.badf}))
       (call $check (call $path_open (i32.const 3) (i32.const 0) (i32.const 16) (i32.const 5) (i32.const 0) (i64.const 0) (i64.const 0) (i32.const 0) (i32.const 100)) (i32.const ${ERRNO.badf}))
-      (call $check (call $poll_oneoff (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0)) (i32.const ${ERRNO.nosys}))
+      (call $check (call $poll_oneoff (i32.const 6000) (i32.const 6100) (i32.const 0) (i32.const 6200)) (i32.const ${ERRNO.inval}))
+      (call $check (call $poll_oneoff (i32.const 65500) (i32.const 6100) (i32.const 1) (i32.const 6200)) (i32.const ${ERRNO.fault}))
+      (call $check (call $fd_advise (i32.const 1) (i64.const 0) (i64.const 0) (i32.const 0)) (i32.const ${ERRNO.spipe}))
+      (call $check (call $sock_accept (i32.const 3) (i32.const 0) (i32.const 6000)) (i32.const ${ERRNO.nosys}))
       (call $proc_exit (i32.const 0))`, [TIME, RANDOM]);
     assertSurvived(log);
     assert.match(log, /wasi \(pid \d+\) exited with status 0/);
+  });
+});
+
+describe("a C program built with wasi-libc (npx atoll run)", function () {
+  this.timeout(120_000);
+  const dir = mkdtempSync(join(tmpdir(), "atoll-wasi-"));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("prints, gets its arguments, sleeps, reads a line and exits with its status, as under any WASI runtime", () => {
+    const wasm = join(dir, "hello.wasm");
+    const cc = spawnSync("clang", ["--target=wasm32-wasi", "-O2", "-o", wasm, "test/fixtures/wasi/hello.c"], { encoding: "utf8" });
+    assert.equal(cc.status, 0, cc.stderr);
+    const r = spawnSync("node", ["tools/cli/atoll.mjs", "run", wasm, "--", "a", "b c", "d"], { encoding: "utf8", input: "typed\n", timeout: 100_000 });
+    assert.equal(r.status, 3, r.stdout + r.stderr);
+    assert.match(r.stdout, /hello from C, 3 arguments: a b c d\r?\n/);
+    assert.match(r.stdout, /read: typed\r?\n/);
+    assert.match(r.stdout, /to standard error/);
   });
 });

@@ -68,7 +68,8 @@ function readStandardInput(): Uint8Array | null {
 
 /**
  * The same run on the simulated machine. It runs synchronously, so the
- * timeout is checked as serial output appears.
+ * timeout is checked whenever the kernel reads the clock, which its
+ * scheduler does at least once per turn, and as serial output appears.
  */
 export async function launchInNode(modules: BootModuleFile[], control: RunControl): Promise<number | null> {
   const machine = await newMachine();
@@ -78,11 +79,16 @@ export async function launchInNode(modules: BootModuleFile[], control: RunContro
   const decoder = new TextDecoder();
   const deadline = control.timeoutMs > 0 ? Date.now() + control.timeoutMs : Infinity;
   let timedOut = false;
+  const checkTimeout = () => {
+    timedOut = Date.now() > deadline;
+    if (timedOut) throw new Halted("timed out");
+  };
   machine.onSerialOutput = (byte) => {
     control.output(decoder.decode(Uint8Array.of(byte), { stream: true }));
-    timedOut = Date.now() > deadline;
-    if (control.stop() || timedOut) throw new Halted("stopped");
+    checkTimeout();
+    if (control.stop()) throw new Halted("stopped");
   };
+  machine.onClockRead = checkTimeout;
   machine.readSerialInput = () => (control.stop() ? null : readStandardInput());
   const raw = process.stdin.isTTY === true;
   if (raw) process.stdin.setRawMode(true);

@@ -4,6 +4,9 @@
 // (raising IRQ 4 once per byte when the UART's receive interrupt is on), the
 // PIT and TSC tick, the QEMU exit port ends the run, and physical memory is
 // a sparse byte store. `atoll run` uses it when there is no native build.
+// Time is simulated and moves only when the kernel looks: a 100 MHz TSC that
+// advances 10 µs per read, and each poll of the PIT's output takes 1 ms, so
+// the kernel calibrates 100 MHz and its clock is monotonic and fine.
 import { readFileSync } from "node:fs";
 import type { HwImports } from "./hw-imports.generated.ts";
 import { PhysicalMemory } from "./memory.ts";
@@ -28,7 +31,10 @@ const COM1_IRQ = 4;
 const IER_RECEIVE = 1;
 const LSR_DATA_READY = 1;
 const LSR_TRANSMIT_EMPTY = 0x60;
+/** 10 µs of the simulated 100 MHz TSC. */
 const TSC_PER_READ = 1000n;
+/** 1 ms: what a poll of the PIT's output (port 0x61) takes. */
+const TSC_PER_PIT_POLL = 100_000n;
 
 /** Thrown by the halt primitive: the kernel stopped the CPU. */
 export class Halted extends Error {}
@@ -68,8 +74,12 @@ export class Machine {
   tsc = 1_000_000n;
   cr2 = 0n;
   idt: { table: number; limit: number } | null = null;
-  /** inb(0x61) reads before the PIT's output goes high (0 = never). */
-  pitDelay = 3;
+  /** TSC ticks each rdtsc advances the clock by. */
+  tscPerRead = TSC_PER_READ;
+  /** Called at each rdtsc, after the clock moved: a watchdog may throw to stop the run. */
+  onClockRead: (() => void) | null = null;
+  /** inb(0x61) reads before the PIT's output goes high (0 = never); each takes TSC_PER_PIT_POLL. */
+  pitDelay = 10;
   /** Vectors the simulated interrupt stubs recorded, and how the kernel asked them to acknowledge. */
   pendingVectors = new Set<number>();
   interruptAck: { eoiRegister: bigint; picBase: number } | null = null;
@@ -193,7 +203,10 @@ export class Machine {
     if (port === COM1 + 5) return LSR_TRANSMIT_EMPTY | (this.serialInput.length > 0 ? LSR_DATA_READY : 0);
     if (port === COM1 && !this.divisorLatch) return this.receiveSerial();
     if (port === COM1 + 1 && !this.divisorLatch) return this.serialInterruptEnable;
-    if (port === 0x61) return this.pitDelay > 0 && ++this.pitReads >= this.pitDelay ? 0x20 : 0;
+    if (port === 0x61) {
+      this.tsc += TSC_PER_PIT_POLL;
+      return this.pitDelay > 0 && ++this.pitReads >= this.pitDelay ? 0x20 : 0;
+    }
     return 0xff;
   }
 
@@ -239,7 +252,7 @@ export class Machine {
       physMove: (dst: bigint, src: bigint, len: bigint) => m.write(n(dst), m.read(n(src), n(len))),
       physWrite: (a: bigint, src: number, len: number) => m.write(n(a), this.linear().slice(src, src + len)),
       physRead: (dst: number, a: bigint, len: number) => this.linear().set(m.read(n(a), len), dst),
-      rdtsc: () => (this.tsc += TSC_PER_READ),
+      rdtsc: () => this.readClock(),
       rdrand: (_seed: number, out: number) => this.rdrand(out),
       cpuid: (leaf: number, _sub: number, out: number) => this.cpuid(leaf >>> 0, out),
       readCr: (which: number) => (which === 3 ? BigInt(PML4) : which === 2 ? this.cr2 : 0n),
@@ -273,6 +286,12 @@ export class Machine {
     words.push(8n, 0n, BigInt(IMAGE_START), 8n, 2n, rsp, 0x10n);
     words.forEach((w, i) => this.memory.writeUint(DOUBLE_FAULT_FRAME + i * 8, 8, w));
     this.kernel.onException(BigInt(DOUBLE_FAULT_FRAME));
+  }
+
+  private readClock(): bigint {
+    this.tsc += this.tscPerRead;
+    this.onClockRead?.();
+    return this.tsc;
   }
 
   private rdrand(out: number): number {

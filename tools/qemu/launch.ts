@@ -25,6 +25,8 @@ export interface MachineOptions {
   machine: string;
   cmdline: string[];
   extra: string[];
+  /** An ISO to boot instead of the build's (one with extra programs, say). */
+  iso?: string;
 }
 
 export const DEFAULT_MACHINE: MachineOptions = { uefi: false, kvm: false, memory: "256M", smp: 1, machine: "pc", cmdline: [], extra: [] };
@@ -58,7 +60,7 @@ export function qemuArgs(opts: MachineOptions, display: string, serial: string):
     "-machine", opts.machine,
     "-m", opts.memory,
     "-smp", String(opts.smp),
-    "-cdrom", isoFor(opts.cmdline),
+    "-cdrom", opts.iso ?? isoFor(opts.cmdline),
     "-boot", "d",
     "-serial", serial,
     "-display", display,

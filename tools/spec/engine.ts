@@ -221,6 +221,18 @@ export class Engine {
     });
   }
 
+  /** The fuel a thread has left of its last run. */
+  fuelLeft(thread: number): bigint {
+    return this.exports.threadFuel(thread);
+  }
+
+  /** A copy of an exported memory's bytes, or of an exported table's elements (8 bytes each, as stored). */
+  exportedBytes(instance: number, name: string): Uint8Array {
+    const [at, bytes] = this.withStrings([name], (p, n) =>
+      [this.exports.exportContents(instance, p, n), this.exports.exportContentsLength(instance, p, n)]);
+    return new Uint8Array(this.memory.buffer, at, bytes).slice();
+  }
+
   trapMessage(thread: number): string {
     return this.readString(this.exports.threadTrap(thread));
   }
