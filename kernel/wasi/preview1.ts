@@ -35,6 +35,10 @@ const FILETYPE_CHARACTER_DEVICE: u8 = 2;
 /** fd_read, fd_write and poll_fd_readwrite: what the standard streams allow. */
 const STREAM_RIGHTS: u64 = (1 << 1) | (1 << 6) | (1 << 27);
 const RANDOM_CHUNK: u32 = 4096;
+/** Buffers one fd_read or fd_write takes, as POSIX's IOV_MAX: past it, EINVAL. */
+const MAX_IOVECS: u32 = 1024;
+/** Subscriptions one poll_oneoff takes: past it, EINVAL, so one call's work stays bounded. */
+const MAX_SUBSCRIPTIONS: u32 = 1024;
 /** Text per console or log message: what a message holds, with room for its fields. */
 const TEXT_CHUNK: u32 = MAX_MESSAGE_BYTES - MESSAGE_HEADER - 64;
 
@@ -184,7 +188,7 @@ function schedYield(state: WasiState, p: Process, args: usize): i32 {
   return errno(args, ESUCCESS);
 }
 
-/** The bytes of the iovecs at `list` (`count` of them), at most `limit`; null when one lies outside memory. */
+/** The bytes of the iovecs at `list` (`count` of them, at most MAX_IOVECS), at most `limit`; null when one lies outside memory. */
 function gatherIovecs(p: Process, list: u32, count: u32, limit: u32): Uint8Array | null {
   if (!inMemory(p, list, <u64>count * 8)) return null;
   const base = memoryBase(p);
@@ -235,6 +239,7 @@ function fdWrite(state: WasiState, p: Process, args: usize): i32 {
   const fd = arg32(args, 0);
   const out = arg32(args, 3);
   if (fd == STDIN || fd > STDERR) return errno(args, EBADF);
+  if (arg32(args, 2) > MAX_IOVECS) return errno(args, EINVAL);
   if (!inMemory(p, out, 4)) return errno(args, EFAULT);
   const gathered = gatherIovecs(p, arg32(args, 1), arg32(args, 2), TEXT_CHUNK);
   if (gathered === null) return errno(args, EFAULT);
@@ -286,6 +291,7 @@ function fdRead(state: WasiState, p: Process, args: usize): i32 {
   const count = arg32(args, 2);
   const out = arg32(args, 3);
   if (arg32(args, 0) != STDIN || !p.grants.has(CONSOLE_INTERFACE)) return errno(args, EBADF);
+  if (count > MAX_IOVECS) return errno(args, EINVAL);
   if (gatherIovecs(p, list, count, 0) === null || !inMemory(p, out, 4)) return errno(args, EFAULT);
   if (state.stdin.length > 0) {
     store<u32>(memoryBase(p) + out, scatterStdin(p, state, list, count));
@@ -414,7 +420,7 @@ function pollOneoff(state: WasiState, p: Process, args: usize): i32 {
   const out = arg32(args, 1);
   const count = arg32(args, 2);
   const eventsOut = arg32(args, 3);
-  if (count == 0) return errno(args, EINVAL);
+  if (count == 0 || count > MAX_SUBSCRIPTIONS) return errno(args, EINVAL);
   if (!inMemory(p, subscriptions, <u64>count * SUBSCRIPTION_BYTES) || !inMemory(p, out, <u64>count * EVENT_BYTES) || !inMemory(p, eventsOut, 4)) {
     return errno(args, EFAULT);
   }

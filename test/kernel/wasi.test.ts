@@ -115,11 +115,13 @@ describe("WASI preview 1 (hosted)", function () {
       (call $check (call $clock_time_get (i32.const 9) (i64.const 0) (i32.const 8)) (i32.const ${ERRNO.inval}))
       (call $check (call $fd_write (i32.const 1) (i32.const 6000) (i32.const 1) (i32.const 420)) (i32.const ${ERRNO.badf}))
       (call $check (call $fd_write (i32.const 7) (i32.const 6000) (i32.const 1) (i32.const 420)) (i32.const ${ERRNO.badf}))
+      (call $check (call $fd_write (i32.const 1) (i32.const 6000) (i32.const 1025) (i32.const 420)) (i32.const ${ERRNO.inval}))
       (call $check (call $fd_read (i32.const 0) (i32.const 6000) (i32.const 1) (i32.const 420)) (i32.const ${ERRNO.badf}))
       (call $check (call $fd_prestat_get (i32.const 3) (i32.const 100)) (i32.const ${ERRNO.badf}))
       (call $check (call $path_open (i32.const 3) (i32.const 0) (i32.const 16) (i32.const 5) (i32.const 0) (i64.const 0) (i64.const 0) (i32.const 0) (i32.const 100)) (i32.const ${ERRNO.badf}))
       (call $check (call $poll_oneoff (i32.const 6000) (i32.const 6100) (i32.const 0) (i32.const 6200)) (i32.const ${ERRNO.inval}))
       (call $check (call $poll_oneoff (i32.const 65500) (i32.const 6100) (i32.const 1) (i32.const 6200)) (i32.const ${ERRNO.fault}))
+      (call $check (call $poll_oneoff (i32.const 6000) (i32.const 6100) (i32.const 1025) (i32.const 6200)) (i32.const ${ERRNO.inval}))
       (call $check (call $fd_advise (i32.const 1) (i64.const 0) (i64.const 0) (i32.const 0)) (i32.const ${ERRNO.spipe}))
       (call $check (call $sock_accept (i32.const 3) (i32.const 0) (i32.const 6000)) (i32.const ${ERRNO.nosys}))
       (call $proc_exit (i32.const 0))`, [TIME, RANDOM]);
