@@ -6,6 +6,7 @@ export const EFAULT: i32 = 21;
 export const EINVAL: i32 = 28;
 export const EIO: i32 = 29;
 export const ENOSYS: i32 = 52;
+export const ENOTSOCK: i32 = 57;
 export const ENOTSUP: i32 = 58;
 export const ESPIPE: i32 = 70;
 /** The program lacks the grant the call needs. */

@@ -16,7 +16,7 @@ const KERNEL_LOG = interfaceHash("kernel-log");
 const REGISTRY = interfaceHash("registry");
 const TIME = interfaceHash("time");
 const RANDOM = interfaceHash("random");
-const ERRNO = { success: 0, badf: 8, fault: 21, inval: 28, nosys: 52, spipe: 70, notcapable: 76 };
+const ERRNO = { success: 0, badf: 8, fault: 21, inval: 28, nosys: 52, notsock: 57, spipe: 70, notcapable: 76 };
 
 /** Handles console: logs each write's text, answers readLine with "typed". */
 const fakeConsole = program(CONSOLE, `
@@ -51,6 +51,7 @@ function wasiProgram(body: string): Uint8Array {
     (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll_oneoff (param i32 i32 i32 i32) (result i32)))
     (import "wasi_snapshot_preview1" "fd_advise" (func $fd_advise (param i32 i64 i64 i32) (result i32)))
     (import "wasi_snapshot_preview1" "sock_accept" (func $sock_accept (param i32 i32 i32) (result i32)))
+    (import "wasi_snapshot_preview1" "proc_raise" (func $proc_raise (param i32) (result i32)))
     (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
     (memory (export "memory") 1)
     (data (i32.const 16) "hello ")
@@ -123,7 +124,9 @@ describe("WASI preview 1 (hosted)", function () {
       (call $check (call $poll_oneoff (i32.const 65500) (i32.const 6100) (i32.const 1) (i32.const 6200)) (i32.const ${ERRNO.fault}))
       (call $check (call $poll_oneoff (i32.const 6000) (i32.const 6100) (i32.const 1025) (i32.const 6200)) (i32.const ${ERRNO.inval}))
       (call $check (call $fd_advise (i32.const 1) (i64.const 0) (i64.const 0) (i32.const 0)) (i32.const ${ERRNO.spipe}))
-      (call $check (call $sock_accept (i32.const 3) (i32.const 0) (i32.const 6000)) (i32.const ${ERRNO.nosys}))
+      (call $check (call $sock_accept (i32.const 3) (i32.const 0) (i32.const 6000)) (i32.const ${ERRNO.badf}))
+      (call $check (call $sock_accept (i32.const 1) (i32.const 0) (i32.const 6000)) (i32.const ${ERRNO.notsock}))
+      (call $check (call $proc_raise (i32.const 9)) (i32.const ${ERRNO.nosys}))
       (call $proc_exit (i32.const 0))`, [TIME, RANDOM]);
     assertSurvived(log);
     assert.match(log, /wasi \(pid \d+\) exited with status 0/);
