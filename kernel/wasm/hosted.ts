@@ -10,6 +10,7 @@ import { Limits } from "./limits";
 import { Module } from "./module";
 import { Extern, GlobalInst, Instance } from "./runtime";
 import { Store } from "./store";
+import { TRAP_EXHAUSTION } from "./trap";
 import {
   EXTERN_FUNC, EXTERN_GLOBAL, EXTERN_MEMORY, EXTERN_TABLE, FuncType, GlobalType, Limits as SizeLimits, TableType,
 } from "./types";
@@ -186,9 +187,21 @@ export function threadStart(instance: i32, name: usize, nameLength: u32, args: u
   return index;
 }
 
+// A host function may run another thread before it returns (the fuzzer's
+// call-export does), and each such run holds a dispatch loop on the
+// engine's own stack, which nothing else bounds: past this depth a run
+// traps as call stack exhaustion instead of overrunning that stack.
+const MAX_NESTED_RUNS: i32 = 64;
+let nestedRuns: i32 = 0;
+
 /** Runs a thread with `fuel`; returns its status (1 done, 2 trapped, 3 out of fuel, 4 blocked). */
 export function threadRun(thread: i32, fuel: i64): i32 {
-  return threads[thread]!.run(fuel);
+  const t = threads[thread]!;
+  if (nestedRuns >= MAX_NESTED_RUNS) return t.trap(TRAP_EXHAUSTION);
+  nestedRuns++;
+  const status = t.run(fuel);
+  nestedRuns--;
+  return status;
 }
 
 export function threadResult(thread: i32, i: i32): u64 {
