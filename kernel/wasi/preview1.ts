@@ -211,9 +211,13 @@ function gatherIovecs(p: Process, list: u32, count: u32, limit: u32): Uint8Array
 // The longest prefix of `bytes` that does not end inside a UTF-8 sequence.
 function wholeCharacters(bytes: Uint8Array): Uint8Array {
   if (<u32>bytes.length < TEXT_CHUNK) return bytes;
-  let end = bytes.length;
-  while (end > 0 && (bytes[end] & 0xc0) == 0x80) end--;
-  return bytes.subarray(0, end);
+  // Back over the continuation bytes to the last lead byte; drop its character if it is cut short.
+  let lead = bytes.length;
+  while (lead > 0 && (bytes[lead - 1] & 0xc0) == 0x80) lead--;
+  if (lead == 0) return bytes;
+  const first = bytes[lead - 1];
+  const needs = first >= 0xf0 ? 4 : first >= 0xe0 ? 3 : first >= 0xc0 ? 2 : 1;
+  return bytes.length - (lead - 1) < needs ? bytes.subarray(0, lead - 1) : bytes;
 }
 
 /** The console's answer to a write: how much was written. */
@@ -374,7 +378,7 @@ class ClocksDue extends PendingCall {
     let events: u32 = 0;
     for (let i: u32 = 0; i < this.count; i++) {
       const sub = memoryBase(p) + this.subscriptions + i * SUBSCRIPTION_BYTES;
-      if (load<u8>(sub + 8) == EVENT_CLOCK && this.deadlines[events] <= due) writeEvent(p, this.out, events++, sub, EVENT_CLOCK, 0, 0);
+      if (load<u8>(sub + 8) == EVENT_CLOCK && this.deadlines[i] <= due) writeEvent(p, this.out, events++, sub, EVENT_CLOCK, 0, 0);
     }
     store<u32>(memoryBase(p) + this.eventsOut, events);
     return ESUCCESS;
@@ -393,13 +397,18 @@ function monotonicNow(p: Process): u64 {
 // absolute realtime instant is turned into one by the distance from now.
 function deadlineOf(p: Process, sub: usize, now: u64): u64 {
   const timeout = load<u64>(sub + 24);
-  if ((load<u16>(sub + 40) & SUBSCRIPTION_ABSTIME) == 0) return now + timeout;
+  if ((load<u16>(sub + 40) & SUBSCRIPTION_ABSTIME) == 0) return later(now, timeout);
   if (load<u32>(sub + 16) != CLOCK_REALTIME) return timeout;
   const answer = askKernel(p, SYSTEM_TIME_INTERFACE, systemTimeCodec.encodeNow());
   if (answer === null || isErrorAnswer(answer)) return now;
   const real = systemTimeCodec.decodeNowAnswer(answerPayload(answer));
   if (real === null) return now;
-  return <i64>timeout > real.unixNanos ? now + (timeout - <u64>real.unixNanos) : now;
+  return <i64>timeout > real.unixNanos ? later(now, timeout - <u64>real.unixNanos) : now;
+}
+
+// `now` plus `nanos`, never wrapping into the past: a timeout past 2^64 ns is never due.
+function later(now: u64, nanos: u64): u64 {
+  return nanos > U64.MAX_VALUE - now ? U64.MAX_VALUE : now + nanos;
 }
 
 // Streams are ready at once: writes always, standard input when part of a
