@@ -3,7 +3,7 @@
 // says), then carried forward by the TSC. The RTC is assumed to hold UTC.
 import { inb, outb, rdtsc } from "../arch/hw";
 import * as log from "../console/log";
-import { ticksToNanos } from "./tsc";
+import { nanosSinceEntry, ticksToNanos } from "./tsc";
 
 const INDEX_PORT: u32 = 0x70;
 const DATA_PORT: u32 = 0x71;
@@ -20,7 +20,8 @@ const BINARY: u32 = 0x04;
 const HOURS_24: u32 = 0x02;
 const PM: u32 = 0x80;
 // An update holds the registers for under 2 ms; a status that never clears is a missing RTC.
-const MAX_POLLS = 10_000;
+const MAX_POLLS = 1_000_000;
+const UPDATE_WAIT_NANOS: u64 = 20_000_000;
 const MAX_READS = 10;
 const NANOS_PER_SECOND: u64 = 1_000_000_000;
 
@@ -82,8 +83,15 @@ function readOnce(centuryRegister: u32): DateTime {
   return new DateTime(year, field(MONTH, format), field(DAY, format), hour, field(MINUTES, format), field(SECONDS, format));
 }
 
+// An update keeps UIP set for under 2 ms. The wait is bounded by the TSC,
+// not by a count of reads, which a fast machine makes within those 2 ms;
+// MAX_POLLS bounds it when the TSC is not calibrated.
 function waitForUpdateEnd(): bool {
-  for (let i = 0; i < MAX_POLLS; i++) if (!(cmos(STATUS_A) & UPDATE_IN_PROGRESS)) return true;
+  const start = nanosSinceEntry();
+  for (let i = 0; i < MAX_POLLS; i++) {
+    if (!(cmos(STATUS_A) & UPDATE_IN_PROGRESS)) return true;
+    if (nanosSinceEntry() - start > UPDATE_WAIT_NANOS) return false;
+  }
   return false;
 }
 
