@@ -28,7 +28,7 @@ const hash = memory.data(<i32>HASH_BYTES);
  * failed (`failed(error)`) or the kernel answered at once.
  */
 export function callInterface(p: Process, args: usize, key: string, payload: Uint8Array, call: PendingCall, failed: (error: i64) => i64): i32 {
-  const id = sendAs(p, key, payload);
+  const id = sendAs(p, key, payload, SEND_NEEDS_ANSWER);
   if (id < 0) return setResult(args, failed(id));
   call.id = <u64>id;
   const now = takeAnswer(p, call.id);
@@ -46,7 +46,7 @@ export let askError: i64 = 0;
  * set (no grant, say).
  */
 export function askKernel(p: Process, key: string, payload: Uint8Array): Notification | null {
-  const id = sendAs(p, key, payload);
+  const id = sendAs(p, key, payload, SEND_NEEDS_ANSWER);
   askError = id;
   if (id < 0) return null;
   const n = takeAnswer(p, <u64>id);
@@ -67,9 +67,10 @@ export function answerPayload(n: Notification): Uint8Array {
   return n.bytes.subarray(ANSWER_HEADER);
 }
 
-function sendAs(p: Process, key: string, payload: Uint8Array): i64 {
+/** Sends `payload` to interface `key` as `p` with `flags`; the message id or an error (< 0). */
+export function sendAs(p: Process, key: string, payload: Uint8Array, flags: u32): i64 {
   keyBytes(key, hash);
-  return send(p, key, hash, framed(MESSAGE_HEADER, payload), SEND_NEEDS_ANSWER);
+  return send(p, key, hash, framed(MESSAGE_HEADER, payload), flags);
 }
 
 // The answer to `id` if it is queued already (a kernel-handled interface

@@ -14,13 +14,10 @@ import * as randomCodec from "../../interfaces/as/generated/random";
 import * as systemTimeCodec from "../../interfaces/as/generated/system-time";
 import * as timeCodec from "../../interfaces/as/generated/time";
 import { E_PERMISSION, MESSAGE_HEADER, MAX_MESSAGE_BYTES } from "../ipc/abi";
-import { answerPayload, askError, askKernel, callInterface, isErrorAnswer, PendingCall } from "../ipc/host-call";
+import { answerPayload, askError, askKernel, callInterface, isErrorAnswer, PendingCall, sendAs } from "../ipc/host-call";
 import { CONSOLE_INTERFACE, LOG_INTERFACE, RANDOM_INTERFACE, SYSTEM_TIME_INTERFACE, TIME_INTERFACE } from "../ipc/interfaces.generated";
-import { framed } from "../ipc/message";
 import { Process } from "../ipc/process";
-import { send } from "../ipc/router";
 import { inMemory, memoryBase, setResult, SystemCall, SystemCalls } from "../ipc/system-call";
-import { hashOfKey } from "../ipc/hashkey";
 import { HOST_BLOCK } from "../wasm/host";
 import { Module } from "../wasm/module";
 import { I32, I64 } from "../wasm/types";
@@ -253,8 +250,7 @@ function fdWrite(state: WasiState, p: Process, args: usize): i32 {
     return callInterface(p, args, CONSOLE_INTERFACE, consoleCodec.encodeWrite(text), new Written(out, bytes.length), failedErrno);
   }
   if (!p.grants.has(LOG_INTERFACE)) return errno(args, EBADF);
-  const hash = hashOfKey(LOG_INTERFACE);
-  const sent = send(p, LOG_INTERFACE, changetype<usize>(hash), framed(MESSAGE_HEADER, logCodec.encodeWrite(fd == STDERR ? 3 : 1, text)), 0);
+  const sent = sendAs(p, LOG_INTERFACE, logCodec.encodeWrite(fd == STDERR ? 3 : 1, text), 0);
   if (sent < 0) return errno(args, sendErrno(sent));
   store<u32>(memoryBase(p) + out, bytes.length);
   return errno(args, ESUCCESS);

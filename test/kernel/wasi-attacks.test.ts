@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { assertSurvived, deafForever, pong, PONG, run } from "../harness/hostile.ts";
 import type { BootProgram } from "../harness/programs.ts";
+import { wasiErrnos } from "../../tools/hosted/abi.ts";
 import { cidOf } from "../../tools/identity/cid.ts";
 import { interfaceHash, NOTIFICATION, program, testInterface, wat2wasm } from "../../tools/hosted/programs.ts";
 
@@ -18,7 +19,7 @@ const TIME = interfaceHash("time");
 const RANDOM = interfaceHash("random");
 const PROCESS = interfaceHash("process");
 const LOG = interfaceHash("log");
-const ERRNO = { success: 0, badf: 8, fault: 21, inval: 28, nosys: 52, notsup: 58, spipe: 70, notcapable: 76 };
+const ERRNO = wasiErrnos();
 const U32_MAX = 0xffffffff;
 
 const SIGNATURES: Record<string, string> = {

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { assertSurvived, run } from "../harness/hostile.ts";
+import { wasiErrnos } from "../../tools/hosted/abi.ts";
 import { cidOf } from "../../tools/identity/cid.ts";
 import { interfaceHash, NOTIFICATION, program, wat2wasm } from "../../tools/hosted/programs.ts";
 
@@ -16,7 +17,7 @@ const KERNEL_LOG = interfaceHash("kernel-log");
 const REGISTRY = interfaceHash("registry");
 const TIME = interfaceHash("time");
 const RANDOM = interfaceHash("random");
-const ERRNO = { success: 0, badf: 8, fault: 21, inval: 28, nosys: 52, notsock: 57, spipe: 70, notcapable: 76 };
+const ERRNO = wasiErrnos();
 
 /** Handles console: logs each write's text, answers readLine with "typed". */
 const fakeConsole = program(CONSOLE, `
